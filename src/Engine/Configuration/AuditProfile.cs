@@ -1,0 +1,208 @@
+namespace BqxAudit.Configuration;
+
+// The profile (bqxaudit.yaml) as plain classes. Keys are the camelCase of the property
+// names; ProfileBinder maps YAML onto these and rejects anything else with file, line
+// and column. ProfileSchema generates the shipped JSON schema from the same classes.
+
+/// <summary>The audit configuration of one project: what to inventory, what the cloud should hold, the phases.</summary>
+public sealed class AuditProfile
+{
+    [ProfileKey(Required = true, Description = "Profile name, e.g. bqx-ml-v3.")]
+    public string Name { get; set; } = "";
+
+    [ProfileKey(Description = "Google Cloud project facts.")]
+    public GcpProfile Gcp { get; set; } = new();
+
+    [ProfileKey(Description = "Which files are implementation files and how they are categorised.")]
+    public InventoryProfile Inventory { get; set; } = new();
+
+    [ProfileKey(Description = "BigQuery datasets the phases work on.")]
+    public List<DatasetProfile> Datasets { get; set; } = new();
+
+    [ProfileKey(Description = "Phases and their tasks.")]
+    public List<PhaseProfile> Phases { get; set; } = new();
+
+    [ProfileKey(Description = "Report options.")]
+    public ReportsProfile Reports { get; set; } = new();
+
+    /// <summary>Where the profile came from: a file path or <c>embedded:NAME</c>. Not a YAML key.</summary>
+    [ProfileIgnore]
+    public string Source { get; set; } = "";
+
+    /// <summary>The folder relative paths in the profile (tableListFile) resolve against; null for embedded profiles.</summary>
+    [ProfileIgnore]
+    public string? BaseDirectory { get; set; }
+}
+
+public sealed class GcpProfile
+{
+    [ProfileKey(Description = "Project id.")]
+    public string? Project { get; set; }
+
+    [ProfileKey(Description = "Default region, e.g. us-central1.")]
+    public string? Region { get; set; }
+
+    [ProfileKey(Description = "The service account the pipeline runs as.")]
+    public string? ServiceAccount { get; set; }
+
+    [ProfileKey(Description = "Dataset the opt-in write probe may use.")]
+    public string? ScratchDataset { get; set; }
+
+    [ProfileKey(Description = "Root URL overrides per API (bigquery, storage, run, …).")]
+    public Dictionary<string, string> Endpoints { get; set; } = new();
+}
+
+public sealed class InventoryProfile
+{
+    [ProfileKey(Description = "Globs of files to inventory (default: every implementation file).", Glob = true)]
+    public List<string> Include { get; set; } = new();
+
+    [ProfileKey(Description = "Globs of files to leave out.", Glob = true)]
+    public List<string> Exclude { get; set; } = new();
+
+    [ProfileKey(Description = "Category name → globs; a file takes the first category whose globs match it.", Glob = true)]
+    public Dictionary<string, List<string>> Categories { get; set; } = new();
+}
+
+public sealed class DatasetProfile
+{
+    [ProfileKey(Required = true, Description = "Dataset id.")]
+    public string Name { get; set; } = "";
+
+    [ProfileKey(Description = "What the dataset is for (features, training, …).")]
+    public string? Role { get; set; }
+
+    [ProfileKey(Description = "Table count the plan expects.")]
+    public int? ExpectedTables { get; set; }
+
+    [ProfileKey(Description = "Offline listing of the dataset's table names, relative to the profile's folder.")]
+    public string? TableListFile { get; set; }
+}
+
+public sealed class PhaseProfile
+{
+    [ProfileKey(Required = true, Description = "Phase id, e.g. M008-4C.")]
+    public string Id { get; set; } = "";
+
+    [ProfileKey(Description = "Display name.")]
+    public string? Name { get; set; }
+
+    [ProfileKey(Description = "Budget for the phase's cloud cost.")]
+    public UsdBudget? BudgetUsd { get; set; }
+
+    [ProfileKey(Description = "Working hours used for estimates.")]
+    public WorkingHoursProfile WorkingHours { get; set; } = new();
+
+    [ProfileKey(Description = "The phase's tasks.")]
+    public List<TaskProfile> Tasks { get; set; } = new();
+}
+
+public sealed class UsdBudget
+{
+    [ProfileKey(Description = "Lower bound, USD.")]
+    public double Min { get; set; }
+
+    [ProfileKey(Description = "Upper bound, USD.")]
+    public double Max { get; set; }
+}
+
+public sealed class WorkingHoursProfile
+{
+    [ProfileKey(Description = "Working hours per day.")]
+    public double PerDay { get; set; } = 8;
+
+    [ProfileKey(Description = "Time zone of the working day (IANA or UTC).")]
+    public string TimeZone { get; set; } = "UTC";
+}
+
+public sealed class HoursEstimate
+{
+    [ProfileKey(Description = "Lower bound, hours.")]
+    public double Min { get; set; }
+
+    [ProfileKey(Description = "Upper bound, hours.")]
+    public double Max { get; set; }
+}
+
+public sealed class TaskProfile
+{
+    [ProfileKey(Required = true, Description = "Task name.")]
+    public string Name { get; set; } = "";
+
+    [ProfileKey(Description = "Tables the task claims: a number, or { from, to } when the count changes shape.")]
+    public TableScope? Tables { get; set; }
+
+    [ProfileKey(Description = "Globs of the scripts that implement the task.", Glob = true)]
+    public List<string> ScriptGlobs { get; set; } = new();
+
+    [ProfileKey(Description = "Hours to create the script when it is missing.")]
+    public HoursEstimate? CreationHours { get; set; }
+
+    [ProfileKey(Description = "Priority of the blocker when the task's script is missing (P0–P3).", Pattern = "^P[0-3]$")]
+    public string PriorityIfMissing { get; set; } = "P0";
+
+    [ProfileKey(Description = "True when the task runs in parallel with the one before it.")]
+    public bool Parallel { get; set; }
+}
+
+/// <summary>A table count: a number, or <c>{ from, to }</c> for a task that changes the count (224 → 56).</summary>
+public sealed class TableScope : IProfileScalar
+{
+    [ProfileKey(Description = "Tables before the task.")]
+    public int? From { get; set; }
+
+    [ProfileKey(Description = "Tables after the task.")]
+    public int? To { get; set; }
+
+    /// <summary>The plain count when the task keeps the shape.</summary>
+    [ProfileIgnore]
+    public int? Count { get; set; }
+
+    /// <summary>The number of tables the task touches.</summary>
+    public int Touched => Count ?? From ?? To ?? 0;
+
+    public bool TrySetScalar(string value)
+    {
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        {
+            Count = n;
+            return true;
+        }
+
+        return false;
+    }
+
+    public override string ToString() => Count is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{From} → {To}";
+}
+
+public sealed class ReportsProfile
+{
+    [ProfileKey(Description = "File name stem of the executive summary.")]
+    public string SummaryName { get; set; } = "AUDIT_SUMMARY";
+}
+
+/// <summary>Marks a profile key: its description (for the schema) and its constraints.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProfileKeyAttribute : Attribute
+{
+    public bool Required { get; set; }
+    public string Description { get; set; } = "";
+
+    /// <summary>The string values (or list items) are globs and are validated as such.</summary>
+    public bool Glob { get; set; }
+
+    /// <summary>A regular expression the value must match.</summary>
+    public string? Pattern { get; set; }
+}
+
+/// <summary>A property that is not a YAML key.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ProfileIgnoreAttribute : Attribute
+{
+}
+
+/// <summary>A profile type that also accepts a plain scalar in place of its mapping.</summary>
+public interface IProfileScalar
+{
+    bool TrySetScalar(string value);
+}

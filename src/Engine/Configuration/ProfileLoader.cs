@@ -1,0 +1,211 @@
+using System.Reflection;
+using System.Text;
+using BqxAudit.Hosting;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace BqxAudit.Configuration;
+
+/// <summary>What the caller asked for: the profile argument, the audited root, and parameter overrides.</summary>
+public sealed class ProfileRequest
+{
+    /// <summary>A file (a value with a path separator or a .yaml/.yml ending) or an embedded name; null for the default.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>The audited root, where <c>bqxaudit.yaml</c> is looked for.</summary>
+    public string Root { get; init; } = ".";
+
+    public string? ProjectId { get; init; }
+
+    /// <summary>Environment lookup (tests pass their own).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+}
+
+/// <summary>
+/// Loads a profile: the file named, else <c>bqxaudit.yaml</c> at the root, else the embedded default;
+/// then environment overrides, then parameters (each overrides the one before).
+/// </summary>
+public static class ProfileLoader
+{
+    public const string DefaultProfileName = "bqx-ml-v3";
+    public const string ProfileFileName = "bqxaudit.yaml";
+    public const string ProjectEnvironmentVariable = "BQXAUDIT_PROJECT";
+
+    /// <summary>Names of the profiles built into the engine.</summary>
+    public static IReadOnlyList<string> EmbeddedNames { get; } = typeof(ProfileLoader).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("BqxAudit.Profiles.", StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
+        .Select(n => n["BqxAudit.Profiles.".Length..^".yaml".Length])
+        .OrderBy(n => n, StringComparer.Ordinal)
+        .ToArray();
+
+    public static AuditProfile Load(ProfileRequest request)
+    {
+        var profile = LoadBase(request);
+        var envProject = request.Environment(ProjectEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(envProject))
+        {
+            profile.Gcp.Project = envProject.Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.ProjectId))
+        {
+            profile.Gcp.Project = request.ProjectId.Trim();
+        }
+
+        return profile;
+    }
+
+    private static AuditProfile LoadBase(ProfileRequest request)
+    {
+        var p = request.Profile;
+        if (string.IsNullOrWhiteSpace(p))
+        {
+            var atRoot = System.IO.Path.Combine(request.Root, ProfileFileName);
+            return File.Exists(atRoot) ? LoadFile(atRoot) : LoadEmbedded(DefaultProfileName);
+        }
+
+        if (IsFileReference(p))
+        {
+            return LoadFile(p);
+        }
+
+        return LoadEmbedded(p);
+    }
+
+    /// <summary>A value with a path separator or a .yaml/.yml ending names a file; anything else an embedded profile.</summary>
+    public static bool IsFileReference(string value) =>
+        value.Contains('/') || value.Contains('\\') ||
+        value.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || value.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
+    public static AuditProfile LoadFile(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new BqxException(new BqxError(ErrorIds.ProfileNotFound, BqxErrorCategory.ObjectNotFound,
+                $"profile file not found: {path}", path));
+        }
+
+        string text;
+        try
+        {
+            text = ReadUtf8(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            throw new BqxException(new BqxError(ErrorIds.ProfileInvalid, BqxErrorCategory.ReadError,
+                $"cannot read profile: {e.Message}", path));
+        }
+
+        var profile = Parse(text, path);
+        profile.Source = full;
+        profile.BaseDirectory = System.IO.Path.GetDirectoryName(full);
+        return profile;
+    }
+
+    public static AuditProfile LoadEmbedded(string name)
+    {
+        using var stream = typeof(ProfileLoader).Assembly.GetManifestResourceStream($"BqxAudit.Profiles.{name}.yaml");
+        if (stream is null)
+        {
+            throw new BqxException(new BqxError(ErrorIds.ProfileNotFound, BqxErrorCategory.ObjectNotFound,
+                $"no embedded profile named '{name}' (embedded: {string.Join(", ", EmbeddedNames)}); a file needs a path separator or a .yaml ending",
+                name));
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var profile = Parse(reader.ReadToEnd(), $"embedded:{name}");
+        profile.Source = $"embedded:{name}";
+        return profile;
+    }
+
+    /// <summary>Parses profile text; every problem found is reported at once, each with file, line and column.</summary>
+    public static AuditProfile Parse(string text, string fileName)
+    {
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var issue = new ProfileIssue(fileName, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {InnermostMessage(e)}");
+            throw Invalid(new[] { issue });
+        }
+
+        if (yaml.Documents.Count == 0)
+        {
+            throw Invalid(new[] { new ProfileIssue(fileName, 1, 1, "the profile is empty") });
+        }
+
+        if (yaml.Documents.Count > 1)
+        {
+            var second = yaml.Documents[1].RootNode;
+            throw Invalid(new[] { new ProfileIssue(fileName, (int)second.Start.Line, (int)second.Start.Column, "a profile is one YAML document; found more") });
+        }
+
+        var binder = new ProfileBinder(fileName);
+        var profile = binder.Bind<AuditProfile>(yaml.Documents[0].RootNode);
+        var issues = binder.Issues.ToList();
+        if (profile is not null)
+        {
+            issues.AddRange(ValidateSemantics(profile, yaml.Documents[0].RootNode, fileName));
+        }
+
+        if (issues.Count > 0 || profile is null)
+        {
+            throw Invalid(issues);
+        }
+
+        return profile;
+    }
+
+    private static IEnumerable<ProfileIssue> ValidateSemantics(AuditProfile profile, YamlNode root, string file)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var phase in profile.Phases)
+        {
+            if (!ids.Add(phase.Id))
+            {
+                yield return new ProfileIssue(file, (int)root.Start.Line, (int)root.Start.Column, $"duplicate phase id '{phase.Id}'");
+            }
+        }
+
+        var datasets = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dataset in profile.Datasets)
+        {
+            if (!datasets.Add(dataset.Name))
+            {
+                yield return new ProfileIssue(file, (int)root.Start.Line, (int)root.Start.Column, $"duplicate dataset '{dataset.Name}'");
+            }
+        }
+    }
+
+    private static BqxException Invalid(IReadOnlyList<ProfileIssue> issues)
+    {
+        var first = issues.Count > 0 ? issues[0] : null;
+        var message = issues.Count == 1
+            ? $"invalid profile: {first}"
+            : $"invalid profile ({issues.Count} problems):{System.Environment.NewLine}  " + string.Join(System.Environment.NewLine + "  ", issues);
+        return new BqxException(new BqxError(ErrorIds.ProfileInvalid, BqxErrorCategory.InvalidData, message,
+            first is null ? null : $"{first.File}:{first.Line}:{first.Column}"));
+    }
+
+    private static string InnermostMessage(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message;
+    }
+
+    private static string ReadUtf8(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        return strict.GetString(bytes, offset, bytes.Length - offset);
+    }
+}

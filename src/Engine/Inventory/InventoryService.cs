@@ -1,0 +1,387 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using BqxAudit.Configuration;
+using BqxAudit.Hosting;
+using BqxAudit.Inventory.Analyzers;
+using BqxAudit.Model;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace BqxAudit.Inventory;
+
+/// <summary>What to inventory: the root, the profile, and the caller's filters.</summary>
+public sealed class InventoryOptions
+{
+    public string Root { get; init; } = ".";
+
+    public required AuditProfile Profile { get; init; }
+
+    /// <summary>Globs that replace the profile's <c>inventory.include</c> when given.</summary>
+    public IReadOnlyList<string>? Include { get; init; }
+
+    /// <summary>Globs added to the profile's <c>inventory.exclude</c>.</summary>
+    public IReadOnlyList<string>? Exclude { get; init; }
+
+    /// <summary>Only records of these kinds are returned (all are still analyzed, so cross-file checks see everything).</summary>
+    public IReadOnlyList<ScriptKind>? Kinds { get; init; }
+
+    /// <summary>How file bytes are read (tests inject failures); defaults to <see cref="File.ReadAllBytes"/>.</summary>
+    public Func<string, byte[]>? ReadAllBytes { get; init; }
+
+    /// <summary>Worker count for per-file analysis; defaults to the processor count.</summary>
+    public int? DegreeOfParallelism { get; init; }
+}
+
+/// <summary>
+/// Builds the script inventory: discovers files, analyzes each implementation file in parallel,
+/// runs the cross-file checks, decides each status with its evidence, and adds a Missing record
+/// for every phase task whose scripts match nothing. Output is sorted by path.
+/// </summary>
+public sealed class InventoryService
+{
+    private static readonly Lazy<IReadOnlyDictionary<ScriptKind, IScriptAnalyzer[]>> DefaultAnalyzers = new(LoadAnalyzers);
+    private static readonly Lazy<ICrossFileCheck[]> DefaultCrossFileChecks = new(() => Instantiate<ICrossFileCheck>().ToArray());
+
+    private readonly IAuditHost host;
+
+    public InventoryService(IAuditHost host) => this.host = host;
+
+    public InventoryResult Run(InventoryOptions options)
+    {
+        var cancel = host.Cancellation;
+        var discovery = FileDiscovery.Discover(options.Root, host);
+        var repository = new RepositoryIndex(discovery.Root, discovery.Files);
+        var inventory = options.Profile.Inventory;
+        var include = options.Include is { Count: > 0 } ? options.Include : inventory.Include;
+        var exclude = inventory.Exclude.Concat(options.Exclude ?? Array.Empty<string>()).ToArray();
+        ValidateGlobs(include, "-Include");
+        ValidateGlobs(exclude, "-Exclude");
+        var selection = Matcher(include.Count > 0 ? include : new[] { "**/*" }, exclude);
+
+        var candidates = discovery.Files.Where(f => selection.Match(f).HasMatches).ToArray();
+        var work = new List<(string Path, ScriptKind? Kind)>();
+        foreach (var path in candidates)
+        {
+            var kind = KindDetector.FromName(path);
+            if (kind is not null || KindDetector.MayHaveShebang(path))
+            {
+                work.Add((path, kind));
+            }
+        }
+
+        var reader = options.ReadAllBytes ?? File.ReadAllBytes;
+        var results = new ScriptRecord?[work.Count];
+        var done = 0;
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = cancel,
+            MaxDegreeOfParallelism = options.DegreeOfParallelism ?? Environment.ProcessorCount,
+        };
+        try
+        {
+            Parallel.For(0, work.Count, parallel, i =>
+            {
+                results[i] = Analyze(work[i].Path, work[i].Kind, discovery.Root, reader, repository);
+                var n = Interlocked.Increment(ref done);
+                if (n % 500 == 0)
+                {
+                    host.WriteProgress(new ProgressInfo("Inventorying scripts", $"{n} of {work.Count} files", n * 100 / work.Count));
+                }
+            });
+        }
+        finally
+        {
+            host.WriteProgress(new ProgressInfo("Inventorying scripts", "done", 100, Completed: true));
+        }
+
+        var records = results.Where(r => r is not null).Select(r => r!).ToList();
+        foreach (var check in DefaultCrossFileChecks.Value)
+        {
+            cancel.ThrowIfCancellationRequested();
+            check.Check(records, repository);
+        }
+
+        ApplyCategories(records, inventory.Categories);
+        ApplyDates(records, discovery, candidates);
+        var missing = PhaseTasks(records, options.Profile);
+        foreach (var record in records)
+        {
+            Decide(record);
+        }
+
+        records.AddRange(missing);
+        records.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name));
+        var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
+        var returned = kinds is null ? records : records.Where(r => kinds.Contains(r.Kind)).ToList();
+        return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository);
+    }
+
+    private ScriptRecord? Analyze(string path, ScriptKind? kind, string root, Func<string, byte[]> reader, RepositoryIndex repository)
+    {
+        var full = Path.Combine(root, path);
+        byte[] bytes;
+        try
+        {
+            if (kind is null && !IsRegularFile(full))
+            {
+                return null;
+            }
+
+            bytes = reader(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            var loop = e is IOException && e.Message.Contains("symbolic links", StringComparison.OrdinalIgnoreCase);
+            if (File.Exists(full) || Directory.Exists(full) || kind is not null)
+            {
+                host.WriteError(new BqxError(loop ? ErrorIds.SymlinkLoop : ErrorIds.FileUnreadable, BqxErrorCategory.ReadError,
+                    $"cannot be read: {e.Message}", path));
+            }
+
+            return null;
+        }
+
+        if (kind is null)
+        {
+            kind = KindDetector.FromShebang(bytes.AsSpan(0, Math.Min(bytes.Length, 256)));
+            if (kind is null)
+            {
+                return null;
+            }
+        }
+
+        if (TextDecoding.LooksBinary(bytes))
+        {
+            host.WriteError(new BqxError(ErrorIds.FileSkipped, BqxErrorCategory.InvalidData,
+                $"binary content (a NUL byte) in a {kind} file; not inventoried", path));
+            return null;
+        }
+
+        var record = new ScriptRecord
+        {
+            Name = path[(path.LastIndexOf('/') + 1)..],
+            Path = path,
+            Kind = kind.Value,
+            SizeBytes = bytes.LongLength,
+            Lines = TextDecoding.CountNewlines(bytes),
+        };
+        var text = TextDecoding.Decode(bytes, out var problem);
+        switch (problem)
+        {
+            case EncodingProblem.InvalidUtf8:
+                var line = TextDecoding.FirstInvalidUtf8Line(bytes);
+                record.Findings.Add(new Finding("file.invalid-utf8", kind is ScriptKind.Python ? FindingSeverity.Error : FindingSeverity.Warning,
+                    "the file is not valid UTF-8; invalid bytes were read as U+FFFD" + (kind is ScriptKind.Python ? " (Python refuses to load it)" : ""),
+                    $"{path}:{Math.Max(line, 1)}"));
+                break;
+            case EncodingProblem.Utf16:
+                record.Findings.Add(new Finding("file.utf16", kind is ScriptKind.Python or ScriptKind.Shell ? FindingSeverity.Error : FindingSeverity.Warning,
+                    $"the file is UTF-16 (byte-order mark); {kind} expects UTF-8", $"{path}:1"));
+                record.Lines = text.Count(c => c == '\n');
+                break;
+        }
+
+        var source = new SourceText(path, text);
+        record.CodeLines = CountCodeLines(text);
+        if (DefaultAnalyzers.Value.TryGetValue(kind.Value, out var analyzers))
+        {
+            foreach (var analyzer in analyzers)
+            {
+                try
+                {
+                    analyzer.Analyze(source, record, repository);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // An analyzer bug must not cost the rest of the inventory; say where it happened.
+                    record.Findings.Add(new Finding("analyzer.failed", FindingSeverity.Warning,
+                        $"{analyzer.GetType().Name} failed on this file: {e.GetType().Name}: {e.Message}", $"{path}:1"));
+                }
+            }
+        }
+
+        return record;
+    }
+
+    private static bool IsRegularFile(string full)
+    {
+        try
+        {
+            var info = new FileInfo(full);
+            return info.Exists && (info.Attributes & FileAttributes.Directory) == 0;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Non-blank lines that are not wholly a <c>#</c> comment (all four kinds comment with <c>#</c>).</summary>
+    public static long CountCodeLines(string text)
+    {
+        long count = 0;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            var t = line.TrimStart();
+            if (t.Length > 0 && t[0] != '#')
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static void ApplyCategories(List<ScriptRecord> records, Dictionary<string, List<string>> categories)
+    {
+        var matchers = categories.Select(c => (c.Key, Matcher: Matcher(c.Value, Array.Empty<string>()))).ToArray();
+        foreach (var record in records)
+        {
+            record.Category = matchers.FirstOrDefault(m => m.Matcher.Match(record.Path).HasMatches).Key ?? "Uncategorized";
+        }
+    }
+
+    private void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, IReadOnlyCollection<string> candidates)
+    {
+        var git = discovery.Git;
+        var dates = git?.LastCommitDates(host.Cancellation) ?? new Dictionary<string, DateTimeOffset>();
+        var modified = git?.ModifiedFiles(host.Cancellation) ?? new HashSet<string>();
+        foreach (var record in records)
+        {
+            if (!modified.Contains(record.Path) && dates.TryGetValue(record.Path, out var when))
+            {
+                record.LastModified = when;
+                record.LastModifiedSource = LastModifiedSource.Git;
+                continue;
+            }
+
+            try
+            {
+                var info = new FileInfo(Path.Combine(discovery.Root, record.Path));
+                record.LastModified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
+                record.LastModifiedSource = LastModifiedSource.FileSystem;
+            }
+            catch (IOException)
+            {
+                // Left unset: the date was not measured.
+            }
+        }
+    }
+
+    /// <summary>Marks the scripts that implement phase tasks, and returns a Missing record for each task that has none.</summary>
+    private static List<ScriptRecord> PhaseTasks(List<ScriptRecord> records, AuditProfile profile)
+    {
+        var missing = new List<ScriptRecord>();
+        foreach (var phase in profile.Phases)
+        {
+            foreach (var task in phase.Tasks)
+            {
+                var matcher = Matcher(task.ScriptGlobs, Array.Empty<string>());
+                var matched = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Match(r.Path).HasMatches).ToList();
+                foreach (var record in matched)
+                {
+                    record.Evidence.Add(new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]",
+                        $"implements task '{task.Name}' of {phase.Name ?? phase.Id} (scriptGlobs: {string.Join(", ", task.ScriptGlobs)})"));
+                    if (record.Interactive)
+                    {
+                        record.Findings.Add(new Finding("python.interactive-in-phase", FindingSeverity.Warning,
+                            $"calls input() but runs unattended as task '{task.Name}' of {phase.Name ?? phase.Id}", $"{record.Path}:1"));
+                    }
+                }
+
+                if (matched.Count > 0)
+                {
+                    continue;
+                }
+
+                var glob = task.ScriptGlobs.FirstOrDefault() ?? "";
+                var hours = task.CreationHours is { } h ? $" (estimated {FormatHours(h.Min, h.Max)} to create)" : "";
+                missing.Add(new ScriptRecord
+                {
+                    Name = task.Name,
+                    Path = glob,
+                    Kind = KindDetector.FromName(glob.Replace("*", "x")) ?? ScriptKind.Python,
+                    Category = $"Phase {phase.Id}",
+                    Status = ScriptStatus.Missing,
+                    Purpose = $"{phase.Name ?? phase.Id}: {task.Name}" + (task.Tables is { } t ? $" ({t} tables)" : ""),
+                    Recommendation = $"Create the script for '{task.Name}'{hours}",
+                    Evidence =
+                    {
+                        new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]",
+                            task.ScriptGlobs.Count == 0
+                                ? "the task names no scriptGlobs"
+                                : $"no inventoried file matches {string.Join(", ", task.ScriptGlobs)}"),
+                    },
+                });
+            }
+        }
+
+        return missing;
+    }
+
+    private static string FormatHours(double min, double max) => min == max ? $"{min:0.#} h" : $"{min:0.#}-{max:0.#} h";
+
+    /// <summary>The status from the findings, with the evidence that decided it.</summary>
+    internal static void Decide(ScriptRecord record)
+    {
+        var errors = record.Findings.Where(f => f.Severity == FindingSeverity.Error).ToList();
+        var warnings = record.Findings.Where(f => f.Severity == FindingSeverity.Warning).ToList();
+        if (errors.Count > 0)
+        {
+            record.Status = ScriptStatus.Blocked;
+            record.Evidence.AddRange(errors.Select(f => new Evidence("file", f.Location, $"{f.Rule}: {f.Message}")));
+            record.Recommendation ??= $"Fix {errors.Count} blocking finding{(errors.Count == 1 ? "" : "s")} first: {errors[0].Message}";
+        }
+        else if (warnings.Count > 0)
+        {
+            record.Status = ScriptStatus.Partial;
+            record.Evidence.AddRange(warnings.Select(f => new Evidence("file", f.Location, $"{f.Rule}: {f.Message}")));
+            record.Recommendation ??= $"Runs, but review {warnings.Count} finding{(warnings.Count == 1 ? "" : "s")}: {warnings[0].Message}";
+        }
+        else
+        {
+            record.Status = ScriptStatus.Ready;
+            record.Evidence.Add(new Evidence("file", record.Path, $"{record.Lines} lines read and analyzed; no blocking or warning findings"));
+        }
+    }
+
+    private static Matcher Matcher(IEnumerable<string> include, IEnumerable<string> exclude)
+    {
+        var m = new Matcher(StringComparison.Ordinal);
+        foreach (var g in include)
+        {
+            m.AddInclude(g);
+        }
+
+        foreach (var g in exclude)
+        {
+            m.AddExclude(g);
+        }
+
+        return m;
+    }
+
+    private static void ValidateGlobs(IEnumerable<string> globs, string parameter)
+    {
+        foreach (var glob in globs)
+        {
+            if (GlobRules.Validate(glob) is { } problem)
+            {
+                throw new BqxException(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                    $"bad glob '{glob}' in {parameter}: {problem}", glob));
+            }
+        }
+    }
+
+    private static IReadOnlyDictionary<ScriptKind, IScriptAnalyzer[]> LoadAnalyzers() =>
+        Instantiate<IScriptAnalyzer>().GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.OrderBy(a => a.GetType().FullName, StringComparer.Ordinal).ToArray());
+
+    /// <summary>Every concrete type of <typeparamref name="T"/> in the engine, so an analyzer is registered by existing.</summary>
+    private static IEnumerable<T> Instantiate<T>() =>
+        typeof(InventoryService).Assembly.GetTypes()
+            .Where(t => typeof(T).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (T)Activator.CreateInstance(t)!);
+}
+
+/// <summary>The inventory of one root: its records (sorted by path) and the repository facts behind them.</summary>
+public sealed record InventoryResult(string Root, IReadOnlyList<ScriptRecord> Records, string? Commit, RepositoryIndex Repository);

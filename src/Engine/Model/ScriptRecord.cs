@@ -1,0 +1,166 @@
+using System.Text.Json.Serialization;
+
+namespace BqxAudit.Model;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ScriptKind>))]
+public enum ScriptKind
+{
+    Python,
+    Shell,
+    Dockerfile,
+    CloudBuild,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ScriptStatus>))]
+public enum ScriptStatus
+{
+    Ready,
+    Partial,
+    Missing,
+    Blocked,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<LastModifiedSource>))]
+public enum LastModifiedSource
+{
+    Git,
+    FileSystem,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ExecutionMode>))]
+public enum ExecutionMode
+{
+    Sequential,
+    Parallel,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<ImportKind>))]
+public enum ImportKind
+{
+    Stdlib,
+    Local,
+    ThirdParty,
+    Unresolved,
+}
+
+/// <summary>One import statement's module, as the analyzer classified it.</summary>
+public sealed class ImportRecord
+{
+    public string Module { get; set; } = "";
+    public ImportKind Kind { get; set; }
+
+    /// <summary>The PyPI distribution for a ThirdParty import (e.g. <c>google-cloud-bigquery</c>).</summary>
+    public string? Distribution { get; set; }
+
+    public int Line { get; set; }
+}
+
+/// <summary>A command-line flag or positional a script accepts (argparse <c>add_argument</c>).</summary>
+public sealed class FlagRecord
+{
+    /// <summary>The flag as written (<c>--workers</c>) or the positional's name.</summary>
+    public string Name { get; set; } = "";
+
+    public List<string> Aliases { get; set; } = new();
+    public bool Positional { get; set; }
+    public bool Required { get; set; }
+    public string? Help { get; set; }
+    public int Line { get; set; }
+}
+
+/// <summary>A command a script runs: a tool (gcloud, bq, python3 …) and, for interpreters, the script and flags passed.</summary>
+public sealed class Invocation
+{
+    public string Tool { get; set; } = "";
+
+    /// <summary>The script run by an interpreter (<c>python3 scripts/x.py</c>), as written.</summary>
+    public string? Script { get; set; }
+
+    /// <summary>The script resolved against the audited root (<c>/</c>-separated), when it could be.</summary>
+    public string? ResolvedScript { get; set; }
+
+    public List<string> Flags { get; set; } = new();
+    public int Line { get; set; }
+}
+
+/// <summary>A package a Dockerfile installs with pip, as written (<c>polars==0.20.3</c>).</summary>
+public sealed class PackageInstall
+{
+    public string Requirement { get; set; } = "";
+    public int Line { get; set; }
+}
+
+/// <summary>One implementation file: what it is, what it needs, and whether it can run as referenced.</summary>
+public sealed class ScriptRecord
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>Relative to the audited root, <c>/</c>-separated.</summary>
+    public string Path { get; set; } = "";
+
+    public ScriptKind Kind { get; set; }
+    public string Category { get; set; } = "";
+    public ScriptStatus Status { get; set; }
+    public string? Purpose { get; set; }
+    public long Lines { get; set; }
+    public long CodeLines { get; set; }
+    public long SizeBytes { get; set; }
+    public DateTimeOffset? LastModified { get; set; }
+    public LastModifiedSource? LastModifiedSource { get; set; }
+    public List<ImportRecord> Imports { get; set; } = new();
+    public List<string> Distributions { get; set; } = new();
+    public List<string> ToolsInvoked { get; set; } = new();
+    public List<Invocation> Invocations { get; set; } = new();
+    public List<FlagRecord> Flags { get; set; } = new();
+
+    /// <summary>True when the script reads <c>sys.argv</c> by hand instead of declaring flags.</summary>
+    public bool ParsesArgvByHand { get; set; }
+
+    public ExecutionMode ExecutionMode { get; set; }
+    public string? WorkersFlag { get; set; }
+    public bool Interactive { get; set; }
+    public List<string> TablesWritten { get; set; } = new();
+    public List<string> TablesRead { get; set; } = new();
+    public List<string> GcsUris { get; set; } = new();
+
+    /// <summary>Table names built from templates, with the values each placeholder takes where known.</summary>
+    public List<NameTemplate> NameTemplates { get; set; } = new();
+
+    /// <summary>SQL string literals, kept for cost estimation.</summary>
+    public List<string> SqlStatements { get; set; } = new();
+
+    /// <summary>Dockerfile FROM images and Cloud Build step images.</summary>
+    public List<string> BaseImages { get; set; } = new();
+
+    /// <summary>Dockerfile <c>pip install</c> requirements.</summary>
+    public List<PackageInstall> PipInstalls { get; set; } = new();
+
+    /// <summary>Cloud Build images pushed.</summary>
+    public List<string> ImagesPushed { get; set; } = new();
+
+    public List<Finding> Findings { get; set; } = new();
+
+    /// <summary>Mandate id → compliance status of the names this script generates.</summary>
+    public Dictionary<string, string> Compliance { get; set; } = new();
+
+    public string? Recommendation { get; set; }
+    public List<Evidence> Evidence { get; set; } = new();
+
+    public override string ToString() => Path;
+}
+
+/// <summary>
+/// A table name a script builds from a template (an f-string or <c>.format</c>), with the literal
+/// values each placeholder takes when the analyzer could resolve them (module-level lists or tuples
+/// of string literals iterated by a <c>for</c> loop or comprehension).
+/// </summary>
+public sealed class NameTemplate
+{
+    /// <summary>The template with placeholders as written, e.g. <c>cov_{ft}_{variant}_{p1}_{p2}</c>; positional ones as <c>{}</c>.</summary>
+    public string Template { get; set; } = "";
+
+    public int Line { get; set; }
+
+    /// <summary>Placeholder expression → the literal values it iterates over; a placeholder absent here is unresolved.</summary>
+    public Dictionary<string, List<string>> Values { get; set; } = new();
+}
