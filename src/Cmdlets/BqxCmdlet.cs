@@ -1,0 +1,67 @@
+using System.Management.Automation;
+using BqxAudit.Configuration;
+using BqxAudit.Hosting;
+
+namespace BqxAudit.Cmdlets;
+
+/// <summary>
+/// What every BqxAudit cmdlet shares: the common parameters (-Profile, -Offline, -ProjectId,
+/// -CredentialPath), Ctrl+C → cancellation, and the mapping of terminating engine errors.
+/// </summary>
+public abstract class BqxCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Profile file, or the name of an embedded profile (default: bqxaudit.yaml at the root, else bqx-ml-v3).</summary>
+    [Parameter]
+    public string? Profile { get; set; }
+
+    /// <summary>Make no cloud calls; cloud facts are NotVerified.</summary>
+    [Parameter]
+    public SwitchParameter Offline { get; set; }
+
+    /// <summary>Google Cloud project id (overrides the profile and BQXAUDIT_PROJECT).</summary>
+    [Parameter]
+    public string? ProjectId { get; set; }
+
+    /// <summary>Service-account key file; else Application Default Credentials.</summary>
+    [Parameter]
+    public string? CredentialPath { get; set; }
+
+    protected CancellationToken Cancellation => stopping.Token;
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    protected override void EndProcessing() => stopping.Dispose();
+
+    /// <summary>Resolves a user path through the session's provider (so <c>~</c>, relative paths and PSDrives work).</summary>
+    protected string ResolveLiteral(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    protected AuditProfile LoadProfile(string root)
+    {
+        var profile = Profile is not null && ProfileLoader.IsFileReference(Profile) ? ResolveLiteral(Profile) : Profile;
+        return ProfileLoader.Load(new ProfileRequest { Profile = profile, Root = root, ProjectId = ProjectId });
+    }
+
+    /// <summary>Runs an engine call; a terminating engine error becomes a terminating ErrorRecord with its stable id.</summary>
+    private protected void Run(CmdletHost host, Action body)
+    {
+        try
+        {
+            body();
+        }
+        catch (BqxException e)
+        {
+            host.Flush();
+            ThrowTerminatingError(ErrorRecords.From(e.Error, e));
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            // Ctrl+C: PowerShell is already stopping the pipeline.
+        }
+        finally
+        {
+            host.Flush();
+        }
+    }
+}
