@@ -1,0 +1,43 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds BqxAudit, stages the module in out/BqxAudit/, and optionally tests or benchmarks it.
+.DESCRIPTION
+    The single pwsh entry point. Staging is the StageModule MSBuild target of src/Cmdlets, which
+    runs after every build, so this script and .ci/run stage the module the same way.
+.EXAMPLE
+    ./build.ps1
+    Import-Module ./out/BqxAudit/BqxAudit.psd1
+    Get-BqxScriptInventory -Path ./examples/bqx-ml-v3
+.EXAMPLE
+    ./build.ps1 -Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Run every test: xunit (through tools/test.sh, which also runs the syntax check) and Pester.
+    [switch] $Test,
+
+    # Run the benchmarks in benchmarks/ (slow; never part of CI).
+    [switch] $Bench
+)
+
+$ErrorActionPreference = 'Stop'
+Set-Location -LiteralPath $PSScriptRoot
+
+dotnet build (Join-Path $PSScriptRoot 'BqxAudit.slnx') -c $Configuration --nologo
+if ($LASTEXITCODE -ne 0) { throw "dotnet build failed ($LASTEXITCODE)" }
+Write-Host "Module staged in $(Join-Path $PSScriptRoot 'out/BqxAudit')"
+
+if ($Test) {
+    $env:CONFIGURATION = $Configuration
+    bash (Join-Path $PSScriptRoot 'tools/test.sh')
+    if ($LASTEXITCODE -ne 0) { throw "tests failed ($LASTEXITCODE)" }
+}
+
+if ($Bench) {
+    bash (Join-Path $PSScriptRoot 'benchmarks/run.sh')
+    if ($LASTEXITCODE -ne 0) { throw "benchmarks failed ($LASTEXITCODE)" }
+}
