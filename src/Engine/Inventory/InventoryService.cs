@@ -34,7 +34,7 @@ public sealed class InventoryOptions
 /// <summary>
 /// Builds the script inventory: discovers files, analyzes each implementation file in parallel,
 /// runs the cross-file checks, decides each status with its evidence, and adds a Missing record
-/// for every phase task whose scripts match nothing. Output is sorted by path.
+/// for every phase task whose scripts match nothing. Output is sorted by Kind, then Path.
 /// </summary>
 public sealed class InventoryService
 {
@@ -109,10 +109,22 @@ public sealed class InventoryService
         }
 
         records.AddRange(missing);
-        records.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path) is var c && c != 0 ? c : string.CompareOrdinal(a.Name, b.Name));
+        records.Sort(CompareForOutput);
         var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
         var returned = kinds is null ? records : records.Where(r => kinds.Contains(r.Kind)).ToList();
         return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository);
+    }
+
+    /// <summary>The deterministic output order of DESIGN.md: by Kind, then Path (then Name, for Missing records sharing a glob).</summary>
+    public static int CompareForOutput(ScriptRecord a, ScriptRecord b)
+    {
+        var c = a.Kind.CompareTo(b.Kind);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.Path, b.Path);
+        }
+
+        return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
     }
 
     private ScriptRecord? Analyze(string path, ScriptKind? kind, string root, Func<string, byte[]> reader, RepositoryIndex repository)

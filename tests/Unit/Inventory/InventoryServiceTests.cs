@@ -54,7 +54,7 @@ public class InventoryServiceTests
     }
 
     [Fact]
-    public void Run_WhenOutputProduced_ShouldBeSortedByPathWhateverTheParallelism()
+    public void Run_WhenOutputProduced_ShouldBeSortedByKindThenPathWhateverTheParallelism()
     {
         using var dir = new TempDir();
         for (var i = 0; i < 60; i++)
@@ -251,7 +251,7 @@ public class InventoryServiceTests
         var excluded = new InventoryService(new RecordingHost()).Run(new InventoryOptions { Root = dir.Path, Profile = profile, Exclude = new[] { "tools/*" } });
         var shells = new InventoryService(new RecordingHost()).Run(new InventoryOptions { Root = dir.Path, Profile = profile, Kinds = new[] { ScriptKind.Shell } });
 
-        Assert.Equal(new[] { "scripts/a.py", "scripts/b.sh", "tools/t.py" }, all.Records.Select(r => r.Path));
+        Assert.Equal(new[] { "scripts/a.py", "tools/t.py", "scripts/b.sh" }, all.Records.Select(r => r.Path)); // by Kind, then Path
         Assert.Equal(new[] { "scripts/a.py", "scripts/b.sh" }, included.Records.Select(r => r.Path));
         Assert.Equal(new[] { "scripts/a.py", "scripts/b.sh" }, excluded.Records.Select(r => r.Path));
         Assert.Equal(new[] { "scripts/b.sh" }, shells.Records.Select(r => r.Path));
