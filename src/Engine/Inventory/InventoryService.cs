@@ -289,8 +289,10 @@ public sealed class InventoryService
             {
                 var matcher = Matcher(task.ScriptGlobs, Array.Empty<string>());
                 var matched = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Match(r.Path).HasMatches).ToList();
+                var taskRef = new PhaseTaskRef { Phase = phase.Id, Task = task.Name };
                 foreach (var record in matched)
                 {
+                    record.PhaseTasks.Add(taskRef);
                     record.Evidence.Add(new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]",
                         $"implements task '{task.Name}' of {phase.Name ?? phase.Id} (scriptGlobs: {string.Join(", ", task.ScriptGlobs)})"));
                     if (record.Interactive)
@@ -314,6 +316,7 @@ public sealed class InventoryService
                     Kind = KindDetector.FromName(glob.Replace("*", "x")) ?? ScriptKind.Python,
                     Category = $"Phase {phase.Id}",
                     Status = ScriptStatus.Missing,
+                    PhaseTasks = { taskRef },
                     Purpose = $"{phase.Name ?? phase.Id}: {task.Name}" + (task.Tables is { } t ? $" ({t} tables)" : ""),
                     Recommendation = $"Create the script for '{task.Name}'{hours}",
                     Evidence =

@@ -83,6 +83,15 @@ public sealed class Invocation
     public int Line { get; set; }
 }
 
+/// <summary>A task of a phase in the profile.</summary>
+public sealed class PhaseTaskRef
+{
+    public string Phase { get; set; } = "";
+    public string Task { get; set; } = "";
+
+    public override string ToString() => $"{Phase}: {Task}";
+}
+
 /// <summary>A package a Dockerfile installs with pip, as written (<c>polars==0.20.3</c>).</summary>
 public sealed class PackageInstall
 {
@@ -139,6 +148,9 @@ public sealed class ScriptRecord
     public List<string> ImagesPushed { get; set; } = new();
 
     public List<Finding> Findings { get; set; } = new();
+
+    /// <summary>The phase tasks this script implements (its path matches the task's scriptGlobs), or the task a Missing record stands for.</summary>
+    public List<PhaseTaskRef> PhaseTasks { get; set; } = new();
 
     /// <summary>Mandate id → compliance status of the names this script generates.</summary>
     public Dictionary<string, string> Compliance { get; set; } = new();

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+
+namespace BqxAudit.Model;
+
+[JsonConverter(typeof(JsonStringEnumConverter<DependencyType>))]
+public enum DependencyType
+{
+    PythonPackage,
+    SystemTool,
+    Api,
+    Data,
+    Credential,
+    Secret,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<DependencyStatus>))]
+public enum DependencyStatus
+{
+    Ready,
+    Missing,
+    VersionConflict,
+    Undeclared,
+    Unused,
+    Unresolved,
+    NotVerified,
+
+    /// <summary>A secret committed to the repository (Type Secret): it must be removed and rotated.</summary>
+    Exposed,
+}
+
+/// <summary>One thing the scripts need — a package, a tool, an API, data, a credential — and whether it is there.</summary>
+public sealed class DependencyRecord
+{
+    public string Name { get; set; } = "";
+    public DependencyType Type { get; set; }
+    public string? VersionRequired { get; set; }
+    public string? VersionInstalled { get; set; }
+
+    /// <summary>Where it is declared (manifest files with lines), empty when undeclared.</summary>
+    public List<string> DeclaredIn { get; set; } = new();
+
+    /// <summary>Where it is used or found (<c>path:line</c>, a URL, a PATH entry).</summary>
+    public string? Location { get; set; }
+
+    public string? Purpose { get; set; }
+
+    /// <summary>Scripts that need it (root-relative paths).</summary>
+    public List<string> UsedBy { get; set; } = new();
+
+    public DependencyStatus Status { get; set; }
+
+    /// <summary>True when a phase task's script needs it.</summary>
+    public bool Critical { get; set; }
+
+    public string? Fallback { get; set; }
+    public List<Evidence> Evidence { get; set; } = new();
+
+    public override string ToString() => $"{Type} {Name}";
+}
