@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+
+namespace BqxAudit.Model;
+
+[JsonConverter(typeof(JsonStringEnumConverter<Decision>))]
+public enum Decision
+{
+    Go,
+    ConditionalGo,
+    NoGo,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<RiskLevel>))]
+public enum RiskLevel
+{
+    Low,
+    Medium,
+    High,
+}
+
+/// <summary>A range of US dollars with the basis it was computed on.</summary>
+public sealed class UsdRange
+{
+    public double MinUsd { get; set; }
+    public double MaxUsd { get; set; }
+    public string Basis { get; set; } = "";
+
+    public override string ToString() => MinUsd == MaxUsd ? $"${MinUsd:0.##}" : $"${MinUsd:0.##}-{MaxUsd:0.##}";
+}
+
+/// <summary>One task of a phase: its scripts' status, what creating them would take, and its claimed vs measured scope.</summary>
+public sealed class PhaseTask
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>The worst status among the task's scripts (Missing when none exists).</summary>
+    public ScriptStatus ScriptStatus { get; set; }
+
+    public List<string> Scripts { get; set; } = new();
+
+    /// <summary>Hours to create the script, from the profile, when it is missing.</summary>
+    public HoursRange? CreationHours { get; set; }
+
+    /// <summary>Hours of blocker resolution on this task before it can run.</summary>
+    public HoursRange DelayHours { get; set; } = new();
+
+    public bool Parallel { get; set; }
+
+    /// <summary>The table count the plan claims (<c>224 → 56</c> for a shape change).</summary>
+    public string? ClaimedScope { get; set; }
+
+    /// <summary>The table count measured, when a measure exists; null when not measured.</summary>
+    public long? MeasuredScope { get; set; }
+
+    /// <summary>How the scope was measured, or why it was not.</summary>
+    public string? ScopeBasis { get; set; }
+}
+
+/// <summary>The answer for one phase: GO / CONDITIONAL GO / NO-GO, with the blockers and numbers behind it.</summary>
+public sealed class PhaseReadiness
+{
+    public string Phase { get; set; } = "";
+    public string PhaseName { get; set; } = "";
+    public Decision Decision { get; set; }
+    public RiskLevel RiskLevel { get; set; }
+    public string DecisionReason { get; set; } = "";
+    public List<PhaseTask> Tasks { get; set; } = new();
+    public List<Blocker> Blockers { get; set; } = new();
+    public HoursRange CriticalPathHours { get; set; } = new();
+    public DateTimeOffset? StartDate { get; set; }
+    public DateTimeOffset? EarliestStart { get; set; }
+    public UsdRange? Cost { get; set; }
+    public UsdRange? Budget { get; set; }
+
+    /// <summary>The directive's six critical questions, each answered from the data.</summary>
+    public Dictionary<string, string> Answers { get; set; } = new();
+
+    public override string ToString() => $"{Phase}: {Decision}";
+}

@@ -1,0 +1,123 @@
+using BqxAudit.Configuration;
+using BqxAudit.Hosting;
+using BqxAudit.Model;
+using BqxAudit.Readiness;
+
+namespace BqxAudit.Tests.Readiness;
+
+public class ReadinessServiceTests
+{
+    private static readonly AuditProfile Profile = ProfileLoader.Parse(
+        "name: t\nphases:\n  - id: P\n    name: Phase P\n    workingHours: { perDay: 8, timeZone: UTC }\n    tasks:\n" +
+        "      - { name: A, tables: 10, scriptGlobs: [ a.py ], creationHours: { min: 4, max: 6 } }\n" +
+        "      - { name: B, scriptGlobs: [ b.py ], creationHours: { min: 2, max: 3 }, parallel: true }\n" +
+        "      - { name: C, scriptGlobs: [ c.py ], creationHours: { min: 1, max: 1 } }\n", "t.yaml");
+
+    private static readonly DateTimeOffset Monday = new(2025, 12, 15, 9, 0, 0, TimeSpan.Zero);
+
+    private static ScriptRecord Script(string path, ScriptStatus status, string task) => new()
+    {
+        Path = path, Status = status, PhaseTasks = { new PhaseTaskRef { Phase = "P", Task = task } },
+    };
+
+    private static Blocker B(Priority p, string? phase = "P", string target = "x", double min = 1, double max = 2) => new()
+    {
+        Id = BlockerService.StableId(p.ToString(), target), Title = $"{p} thing", Priority = p, AffectedPhase = phase, Category = "Script",
+        EstimatedDelay = new HoursRange { Min = min, Max = max }, Source = new BlockerSource { Target = target },
+    };
+
+    [Fact]
+    public void Evaluate_WhenAnyP0_ShouldSayNoGoHighRisk()
+    {
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Blockers = new[] { B(Priority.P0), B(Priority.P1, target: "y") } });
+        Assert.Equal(Decision.NoGo, r.Decision);
+        Assert.Equal(RiskLevel.High, r.RiskLevel);
+        Assert.StartsWith("No:", r.Answers[ReadinessService.QuestionZeroDelay]);
+    }
+
+    [Fact]
+    public void Evaluate_WhenOnlyP1_ShouldSayConditionalGo()
+    {
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Blockers = new[] { B(Priority.P1), B(Priority.P3, target: "z") } });
+        Assert.Equal(Decision.ConditionalGo, r.Decision);
+        Assert.Equal(RiskLevel.Medium, r.RiskLevel);
+    }
+
+    [Fact]
+    public void Evaluate_WhenOnlyP2OrOtherPhases_ShouldSayGo()
+    {
+        var scripts = new[] { Script("a.py", ScriptStatus.Ready, "A"), Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = new[] { B(Priority.P2), B(Priority.P0, phase: "OTHER") } });
+        Assert.Equal(Decision.Go, r.Decision);
+        Assert.Single(r.Blockers);
+        Assert.Equal(0, r.CriticalPathHours.Max);
+        Assert.Equal(Monday, r.EarliestStart);
+        Assert.StartsWith("Yes", r.Answers[ReadinessService.QuestionZeroDelay]);
+    }
+
+    [Fact]
+    public void Evaluate_WhenTasksMissing_ShouldAddCreationHoursInSequenceUnlessParallel()
+    {
+        // A (4-6) with B (2-3) beside it, then C (1): 5-7 hours.
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday });
+        Assert.All(r.Tasks, t => Assert.Equal(ScriptStatus.Missing, t.ScriptStatus));
+        Assert.Equal(5, r.CriticalPathHours.Min);
+        Assert.Equal(7, r.CriticalPathHours.Max);
+        Assert.Equal(Monday.AddHours(5), r.EarliestStart);
+        Assert.Contains("3 missing", r.Answers[ReadinessService.QuestionMissingScripts]);
+    }
+
+    [Fact]
+    public void Evaluate_WhenGlobalAndTaskBlockers_ShouldPutGlobalOnesFirstOnThePath()
+    {
+        var scripts = new[] { Script("a.py", ScriptStatus.Blocked, "A"), Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
+        var blockers = new[] { B(Priority.P0, phase: null, target: "infra", min: 1, max: 1), B(Priority.P0, target: "a.py", min: 3, max: 4) };
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = blockers });
+        Assert.Equal(ScriptStatus.Blocked, r.Tasks[0].ScriptStatus);
+        Assert.Equal(3, r.Tasks[0].DelayHours.Min);
+        Assert.Equal(4, r.CriticalPathHours.Min);
+        Assert.Equal(5, r.CriticalPathHours.Max);
+    }
+
+    [Fact]
+    public void AddWorkingHours_WhenPastTheWorkingDayOrWeekend_ShouldRollToTheNextWorkingDay()
+    {
+        var friday = new DateTimeOffset(2025, 12, 12, 15, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2025, 12, 15, 11, 0, 0, TimeSpan.Zero), ReadinessService.AddWorkingHours(friday, 4, 8, TimeZoneInfo.Utc));
+        var saturday = new DateTimeOffset(2025, 12, 13, 20, 30, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2025, 12, 15, 9, 0, 0, TimeSpan.Zero), ReadinessService.AddWorkingHours(saturday, 0, 8, TimeZoneInfo.Utc));
+        Assert.Equal(new DateTimeOffset(2025, 12, 17, 9, 0, 0, TimeSpan.Zero), ReadinessService.AddWorkingHours(Monday, 16, 8, TimeZoneInfo.Utc));
+    }
+
+    [Fact]
+    public void NextWorkingStart_WhenCalledOnSaturday_ShouldGiveMondayMorning()
+    {
+        var saturday = new DateTimeOffset(2025, 12, 13, 20, 30, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2025, 12, 15, 9, 0, 0, TimeSpan.Zero), ReadinessService.NextWorkingStart(saturday, TimeZoneInfo.Utc));
+    }
+
+    [Fact]
+    public void Evaluate_WhenScopeMeasured_ShouldShowClaimedAndMeasured()
+    {
+        var scope = new Dictionary<string, ScopeMeasure> { ["A"] = new(12, "naming audit: 12 NonCompliant tables in family x") };
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scope = scope });
+        Assert.Equal("10", r.Tasks[0].ClaimedScope);
+        Assert.Equal(12, r.Tasks[0].MeasuredScope);
+        Assert.Null(r.Tasks[1].ClaimedScope);
+    }
+
+    [Fact]
+    public void Evaluate_WhenPhaseUnknown_ShouldNameTheKnownPhases()
+    {
+        var e = Assert.Throws<BqxException>(() => ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, Phase = "Q" }));
+        Assert.Contains("phases: P", e.Message);
+    }
+
+    [Fact]
+    public void Evaluate_WhenAnswered_ShouldAnswerAllSixQuestions()
+    {
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Blockers = new[] { B(Priority.P0) } });
+        Assert.Equal(6, r.Answers.Count);
+        Assert.All(r.Answers.Values, a => Assert.False(string.IsNullOrWhiteSpace(a)));
+    }
+}
