@@ -164,13 +164,15 @@ internal sealed class CloudBuildRun
         {
             foreach (var image in images.Children.OfType<YamlScalarNode>())
             {
-                if (image.Value is { Length: > 0 } name && !record.ImagesPushed.Contains(name))
+                if (image.Value is { Length: > 0 } name)
                 {
                     record.ImagesPushed.Add(name);
                 }
             }
         }
 
+        record.BaseImages = record.BaseImages.Distinct(StringComparer.Ordinal).ToList();
+        record.ImagesPushed = record.ImagesPushed.Distinct(StringComparer.Ordinal).ToList();
         CheckSubstitutions(loose);
     }
 
@@ -190,10 +192,7 @@ internal sealed class CloudBuildRun
             return;
         }
 
-        if (!record.BaseImages.Contains(image))
-        {
-            record.BaseImages.Add(image);
-        }
+        record.BaseImages.Add(image); // de-duplicated at the end
 
         var shortName = ShortName(image);
         var dir = Scalar(Child(step, "dir"));
@@ -345,6 +344,7 @@ internal sealed class CloudBuildRun
     private void CheckSubstitutions(bool loose)
     {
         var uses = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, int)>();
         var visited = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<YamlNode>();
         stack.Push(root);
@@ -373,7 +373,7 @@ internal sealed class CloudBuildRun
                         }
 
                         var line = CloudBuildAnalyzer.Line(scalar);
-                        if (!lines.Contains(line))
+                        if (seen.Add((name, line)))
                         {
                             lines.Add(line);
                         }
@@ -402,14 +402,17 @@ internal sealed class CloudBuildRun
         }
 
         var severity = loose ? FindingSeverity.Info : FindingSeverity.Warning;
-        foreach (var (name, lines) in uses.OrderBy(u => u.Value[0]).ThenBy(u => u.Key, StringComparer.Ordinal))
+        foreach (var (name, lines) in uses.OrderBy(u => u.Value.Min()).ThenBy(u => u.Key, StringComparer.Ordinal))
         {
             if (BuiltIns.Contains(name) || defined.ContainsKey(name))
             {
                 continue;
             }
 
-            var at = lines.Count == 1 ? $"line {lines[0]}" : $"lines {string.Join(", ", lines)}";
+            lines.Sort();
+            var at = lines.Count == 1 ? $"line {lines[0]}"
+                : lines.Count <= 10 ? $"lines {string.Join(", ", lines)}"
+                : $"lines {string.Join(", ", lines.Take(10))} and {lines.Count - 10} more";
             var message = name.StartsWith('_')
                 ? $"${name} is used ({at}) but not defined under substitutions:; the build fails unless every trigger or `gcloud builds submit --substitutions` supplies it"
                 : $"${name} is used ({at}) but is not a built-in substitution (user-defined ones start with _); write $${name} for a shell variable";

@@ -38,6 +38,8 @@ public sealed class DockerfileAnalyzer : IScriptAnalyzer
 /// <summary>The state of reading one Dockerfile.</summary>
 internal sealed class DockerfileRun
 {
+    private const int MaxUnknownReported = 10;
+
     private static readonly HashSet<string> Instructions = new(StringComparer.Ordinal)
     {
         "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER",
@@ -52,6 +54,11 @@ internal sealed class DockerfileRun
     private readonly List<Stage> stages = new();
     private readonly List<SourceRef> sources = new();
     private readonly List<RequirementCheck> requirementChecks = new();
+    private readonly HashSet<string> baseImages = new(StringComparer.Ordinal);
+    private readonly HashSet<(string, string, string)> reported = new();
+    private readonly Dictionary<string, Regex> globs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> globMatches = new(StringComparer.Ordinal);
+    private int unknownInstructions;
     private string context = "";
 
     public DockerfileRun(SourceText source, ScriptRecord record, RepositoryIndex repository)
@@ -71,8 +78,13 @@ internal sealed class DockerfileRun
         {
             if (!Instructions.Contains(instruction.Keyword))
             {
-                Add("docker.unknown-instruction", FindingSeverity.Error,
-                    $"'{Shorten(instruction.Keyword)}' is not a Dockerfile instruction; docker build stops here", instruction.Line);
+                // A file that is not a Dockerfile at all would get one finding per line: the first few say it.
+                if (++unknownInstructions <= MaxUnknownReported)
+                {
+                    Add("docker.unknown-instruction", FindingSeverity.Error,
+                        $"'{Shorten(instruction.Keyword)}' is not a Dockerfile instruction; docker build stops here", instruction.Line);
+                }
+
                 continue;
             }
 
@@ -156,6 +168,13 @@ internal sealed class DockerfileRun
             }
         }
 
+        if (unknownInstructions > MaxUnknownReported)
+        {
+            Add("docker.unknown-instruction", FindingSeverity.Error,
+                $"{unknownInstructions - MaxUnknownReported} more lines do not start with a Dockerfile instruction (only the first {MaxUnknownReported} are listed)",
+                instructions.First(i => !Instructions.Contains(i.Keyword)).Line);
+        }
+
         if (stages.Count == 0)
         {
             var line = instructions.Count > 0 ? instructions[0].Line : 1;
@@ -198,7 +217,7 @@ internal sealed class DockerfileRun
         {
             stage.Inherit(parent);
         }
-        else if (!record.BaseImages.Contains(image))
+        else if (baseImages.Add(image))
         {
             record.BaseImages.Add(image);
         }
@@ -397,8 +416,7 @@ internal sealed class DockerfileRun
                         continue;
                     }
 
-                    var visible = stage.Copies.Concat(mounts).ToList();
-                    requirementChecks.Add(new RequirementCheck(file.Text, ImagePath.Combine(workdir, path), visible, line));
+                    requirementChecks.Add(new RequirementCheck(file.Text, ImagePath.Combine(workdir, path), stage.Copies, stage.Copies.Count, mounts, line));
                 }
             }
         }
@@ -481,8 +499,13 @@ internal sealed class DockerfileRun
         var path = Join(contextFolder, source.Path);
         if (source.Wildcard)
         {
-            var pattern = GlobRegex(path);
-            return repository.Files.Any(f => pattern.IsMatch(f));
+            if (!globMatches.TryGetValue(path, out var any))
+            {
+                var pattern = Glob(path);
+                globMatches[path] = any = repository.Files.Any(f => pattern.IsMatch(f));
+            }
+
+            return any;
         }
 
         return path.Length == 0 || repository.FileExists(path) || repository.DirectoryExists(path);
@@ -510,7 +533,7 @@ internal sealed class DockerfileRun
     {
         foreach (var check in requirementChecks)
         {
-            var mapped = Map(check.ImagePath, check.Copies);
+            var mapped = Map(check.ImagePath, check.Copies, check.CopyCount, check.Mounts);
             switch (mapped.Kind)
             {
                 case MapKind.Context when !repository.FileExists(mapped.Path!):
@@ -593,7 +616,7 @@ internal sealed class DockerfileRun
             string? resolved = null;
             if (name is not null && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.'))
             {
-                var mapped = Map(ImagePath.Combine(stage.Workdir, name.Replace('.', '/') + ".py"), stage.Copies);
+                var mapped = Map(ImagePath.Combine(stage.Workdir, name.Replace('.', '/') + ".py"), stage.Copies, stage.Copies.Count, null);
                 resolved = mapped.Kind == MapKind.Context && repository.FileExists(mapped.Path!) ? mapped.Path : null;
             }
 
@@ -629,7 +652,7 @@ internal sealed class DockerfileRun
         }
 
         var imagePath = ImagePath.Combine(stage.Workdir, value);
-        var result = Map(imagePath, stage.Copies);
+        var result = Map(imagePath, stage.Copies, stage.Copies.Count, null);
         string? rel = null;
         switch (result.Kind)
         {
@@ -656,12 +679,13 @@ internal sealed class DockerfileRun
     }
 
     /// <summary>Where a file at an image path comes from, through the COPY/ADD entries visible at that point.</summary>
-    private MapResult Map(string imagePath, IReadOnlyList<CopyEntry> copies)
+    private MapResult Map(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts)
     {
         MapResult? missingFromFolder = null;
-        for (var i = copies.Count - 1; i >= 0; i--)
+        var extra = mounts?.Count ?? 0;
+        for (var i = count + extra - 1; i >= 0; i--)
         {
-            var e = copies[i];
+            var e = i >= count ? mounts![i - count] : copies[i];
             if (e.FromStage is not null)
             {
                 if (imagePath == e.DestAbs || ImagePath.IsUnder(imagePath, e.DestAbs))
@@ -679,7 +703,7 @@ internal sealed class DockerfileRun
             {
                 var parent = ImagePath.Parent(imagePath);
                 var pattern = src.Path[(src.Path.LastIndexOf('/') + 1)..];
-                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && GlobRegex(pattern).IsMatch(name))
+                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && Glob(pattern).IsMatch(name))
                 {
                     var dirOfPattern = src.Path.LastIndexOf('/') < 0 ? "" : src.Path[..src.Path.LastIndexOf('/')];
                     var candidate = Join(context, Join(dirOfPattern, name));
@@ -724,10 +748,10 @@ internal sealed class DockerfileRun
 
     private void Add(string rule, FindingSeverity severity, string message, int line)
     {
-        var finding = new Finding(rule, severity, message, source.LocationOfLine(line));
-        if (!record.Findings.Any(f => f.Rule == finding.Rule && f.Location == finding.Location && f.Message == finding.Message))
+        var location = source.LocationOfLine(line);
+        if (reported.Add((rule, location, message)))
         {
-            record.Findings.Add(finding);
+            record.Findings.Add(new Finding(rule, severity, message, location));
         }
     }
 
@@ -736,6 +760,16 @@ internal sealed class DockerfileRun
     private static bool IsWildcard(string path) => path.AsSpan().IndexOfAny("*?[") >= 0;
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    private Regex Glob(string pattern)
+    {
+        if (!globs.TryGetValue(pattern, out var regex))
+        {
+            globs[pattern] = regex = GlobRegex(pattern);
+        }
+
+        return regex;
+    }
 
     /// <summary>A Go <c>filepath.Match</c> pattern as a regex: <c>*</c> and <c>?</c> stop at <c>/</c>; a match may be a folder.</summary>
     private static Regex GlobRegex(string pattern)
@@ -803,16 +837,7 @@ internal sealed class DockerfileRun
     private static List<ShellWord> ShellWords(string arguments) =>
         ShellLexer.Lex(arguments).Segments[0].Where(t => t.Kind == ShellTokenKind.Word).Select(t => t.Word!).ToList();
 
-    private static ShellExpander Expander(Dictionary<string, string> vars)
-    {
-        var expander = new ShellExpander(null);
-        foreach (var (k, v) in vars)
-        {
-            expander.Set(k, v);
-        }
-
-        return expander;
-    }
+    private static ShellExpander Expander(Dictionary<string, string> vars) => new(null, vars);
 
     /// <summary>Dockerfile variable substitution (<c>$X</c>, <c>${X}</c>, <c>${X:-d}</c>; <c>\$</c> is literal); null when a value is unknown.</summary>
     private static string? Substitute(string text, Dictionary<string, string> vars)
@@ -864,7 +889,8 @@ internal sealed class DockerfileRun
 
     private sealed record CopyEntry(string DestAbs, bool DestIsDir, SourceRef? Source, string? FromStage, int Line);
 
-    private sealed record RequirementCheck(string Written, string ImagePath, IReadOnlyList<CopyEntry> Copies, int Line);
+    /// <summary>A <c>pip install -r</c> to check once the context is known: the copies before it (a count into the stage's list) and the RUN's bind mounts.</summary>
+    private sealed record RequirementCheck(string Written, string ImagePath, List<CopyEntry> Copies, int CopyCount, List<CopyEntry> Mounts, int Line);
 
     private enum MapKind
     {

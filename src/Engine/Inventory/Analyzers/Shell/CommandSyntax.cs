@@ -475,11 +475,6 @@ internal static class CommandSyntax
 
     private static bool IsNumber(string t) => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
 
-    /// <summary>True when an argument list passes arguments it cannot show (<c>"$@"</c>, <c>$*</c>, <c>${ARGS[@]}</c>).</summary>
-    public static bool PassesThrough(IEnumerable<ShellWord> args) =>
-        args.Any(a => a.Dynamic && (a.Expr.Contains("$@", StringComparison.Ordinal) || a.Expr.Contains("$*", StringComparison.Ordinal) ||
-                                    a.Expr.Contains("[@]", StringComparison.Ordinal) || a.Expr.Contains("[*]", StringComparison.Ordinal)));
-
     private static readonly HashSet<string> DockerGlobalValued = new(StringComparer.Ordinal)
     {
         "--config", "-c", "--context", "-H", "--host", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey",

@@ -67,6 +67,7 @@ public sealed class ShellAnalyzer : IScriptAnalyzer
                     source.LocationOfLine(line)));
         }
 
+        record.ImagesPushed = record.ImagesPushed.Distinct(StringComparer.Ordinal).ToList();
         record.ToolsInvoked = record.Invocations
             .Select(i => i.Tool)
             .Where(t => t is not ("exec" or "source"))

@@ -96,11 +96,16 @@ internal sealed class ShellExpander
 {
     private const int MaxDepth = 6;
 
-    private readonly Dictionary<string, string> variables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> variables;
     private readonly string? self;
 
     /// <param name="scriptPath">Root-relative path of the script (what <c>$0</c> means), or null when there is no script file.</param>
-    public ShellExpander(string? scriptPath) => self = scriptPath is null ? null : PathValue.Anchored(scriptPath);
+    /// <param name="variables">Known values, shared (not copied): a Dockerfile stage's ARG/ENV values.</param>
+    public ShellExpander(string? scriptPath, Dictionary<string, string>? variables = null)
+    {
+        self = scriptPath is null ? null : PathValue.Anchored(scriptPath);
+        this.variables = variables ?? new Dictionary<string, string>(StringComparer.Ordinal);
+    }
 
     /// <summary>The working directory when known (anchored); null when it is the caller's.</summary>
     public string? Cwd { get; set; }

@@ -312,11 +312,7 @@ internal sealed class ShellInterpreter
         }
         else if (sub == "push" && CommandSyntax.DockerPush(facts.Args, next) is { } image)
         {
-            var name = Expander.Expand(image) ?? image.Text;
-            if (!record.ImagesPushed.Contains(name))
-            {
-                record.ImagesPushed.Add(name);
-            }
+            record.ImagesPushed.Add(Expander.Expand(image) ?? image.Text); // de-duplicated by the analyzer at the end
         }
 
         Add("docker", null, null, CommandSyntax.Flags(facts.Args), line);
