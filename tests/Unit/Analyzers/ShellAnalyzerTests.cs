@@ -185,6 +185,28 @@ public sealed class ShellAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_WhenProgramsComeFromAVirtualenv_ShouldReadThemAsToolsNotScripts()
+    {
+        var r = Run("run.sh", "set -e\n.venv/bin/python scripts/x.py --a\nvenv/bin/gunicorn app:app --workers 2\n./bin/missing\n", "scripts/x.py");
+
+        Assert.Equal(new[] { "gunicorn", "python" }, r.ToolsInvoked);
+        Assert.Equal("scripts/x.py", r.Invocations[0].ResolvedScript);
+        Assert.Equal(new[] { "--workers" }, r.Invocations[1].Flags);
+        Assert.Equal("run.sh:4", Assert.Single(r.Findings).Location);
+    }
+
+    [Fact]
+    public void Analyze_WhenSourcingMachineSetupFiles_ShouldWarnInsteadOfBlocking()
+    {
+        var r = Run("run.sh", "set -e\nsource .venv/bin/activate\n. ./.env\nsource config/settings.sh\n");
+
+        var findings = Rule(r, "shell.missing-script").ToList();
+        Assert.Equal(new[] { FindingSeverity.Warning, FindingSeverity.Warning, FindingSeverity.Error }, findings.Select(f => f.Severity));
+        Assert.Contains("must be created on the machine", findings[0].Message);
+        Assert.Equal("run.sh:4", findings[2].Location);
+    }
+
+    [Fact]
     public void Analyze_WhenCdChangesTheFolder_ShouldResolveAgainstItOrStopChecking()
     {
         const string text = """

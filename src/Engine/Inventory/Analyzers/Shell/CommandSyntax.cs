@@ -251,12 +251,9 @@ internal static class CommandSyntax
                 facts.ScriptArgs = args.Skip(1).ToList();
             }
         }
-        else if (IsScriptPath(commandName))
-        {
-            facts = new CommandFacts("exec", CommandRole.Exec, commandWord, args) { Script = commandWord, ScriptArgs = args };
-        }
         else if (IsPythonName(baseName))
         {
+            // python3, /usr/bin/python3, .venv/bin/python …
             facts = new CommandFacts(baseName, CommandRole.Python, commandWord, args);
             ReadPython(facts);
         }
@@ -264,6 +261,10 @@ internal static class CommandSyntax
         {
             facts = new CommandFacts(baseName, CommandRole.Shell, commandWord, args);
             ReadShell(facts);
+        }
+        else if (IsScriptPath(commandName))
+        {
+            facts = new CommandFacts("exec", CommandRole.Exec, commandWord, args) { Script = commandWord, ScriptArgs = args };
         }
         else
         {

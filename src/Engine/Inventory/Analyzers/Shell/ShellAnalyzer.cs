@@ -15,7 +15,10 @@ namespace BqxAudit.Inventory.Analyzers.Shell;
 /// <c>realpath</c>/<c>readlink -f</c> of those, and variables assigned from any of them or from
 /// literals (<c>SCRIPT_DIR=…</c>, <c>ROOT="$SCRIPT_DIR/.."</c>, <c>${VAR:-default}</c>) are evaluated;
 /// a path depending on anything else (arguments, the environment) is recorded but not checked.
-/// Rules: <c>shell.missing-script</c> and <c>shell.missing-dockerfile</c> (Error),
+/// A program run by a relative path without <c>./</c> and without a script extension
+/// (<c>venv/bin/gunicorn</c>) is a tool unless the repository has that file.
+/// Rules: <c>shell.missing-script</c> and <c>shell.missing-dockerfile</c> (Error; Warning for a sourced
+/// dotfile or virtualenv <c>activate</c>, which are machine setup kept out of git),
 /// <c>shell.self-invocation</c> (Warning), <c>shell.unresolved-script</c> (Info),
 /// <c>shell.no-errexit</c> (Warning, scripts of two or more commands without <c>set -e</c> /
 /// <c>set -o errexit</c> / a <c>-e</c> shebang option), <c>shell.no-pipefail</c> (a script with a pipe

@@ -274,13 +274,21 @@ internal sealed class ShellInterpreter
         }
 
         var written = Expander.Expand(facts.Script);
-        if (facts.Role == CommandRole.Exec && written is not null && !written.Contains('/') && !PathValue.IsAnchored(written))
+        if (facts.Role == CommandRole.Exec && written is not null && !PathValue.IsAnchored(written) &&
+            (!written.Contains('/') || (!CommandSyntax.HasScriptExtension(written) && !written.StartsWith("./", StringComparison.Ordinal) &&
+                                        !written.StartsWith("../", StringComparison.Ordinal))))
         {
-            // `deploy.sh` without a folder is looked up on PATH, not in the working folder.
+            // `deploy.sh` is looked up on PATH, and `venv/bin/gunicorn` is a program of an environment
+            // folder that is not in the repository: a repository script when one exists, else a tool.
             var found = FindExisting(written);
+            var tool = written[(written.LastIndexOf('/') + 1)..];
             if (found is not null)
             {
                 Add(facts.Tool, facts.Script.Text, found, CommandSyntax.Flags(facts.ScriptArgs), line);
+            }
+            else if (written.Contains('/') && (context.RecordEveryCommand || !StandardCommands.Contains(tool)))
+            {
+                Add(tool, null, null, CommandSyntax.Flags(facts.ScriptArgs), line);
             }
 
             return;
@@ -401,8 +409,17 @@ internal sealed class ShellInterpreter
         }
 
         var kind = what == "dockerfile" ? "Dockerfile" : "script";
-        Finding(missingRule, FindingSeverity.Error,
-            $"{tool} {word.Text}: the {kind} does not exist (looked for {string.Join(", ", candidates.Distinct())})", line);
+        var looked = string.Join(", ", candidates.Distinct());
+        var name = value[(value.LastIndexOf('/') + 1)..];
+        if (tool == "source" && (name.StartsWith('.') || name == "activate"))
+        {
+            // .env files and virtualenv activation scripts are machine setup, normally kept out of git.
+            Finding(missingRule, FindingSeverity.Warning,
+                $"source {word.Text}: not in the repository (looked for {looked}); it must be created on the machine that runs this script", line);
+            return null;
+        }
+
+        Finding(missingRule, FindingSeverity.Error, $"{tool} {word.Text}: the {kind} does not exist (looked for {looked})", line);
         return null;
     }
 
