@@ -118,6 +118,29 @@ public sealed class PythonFlagCheckTests
     }
 
     [Fact]
+    public void Check_WhenACloudBuildStepPassesFlags_ShouldCheckDirectArgsAndBashStrings()
+    {
+        const string yaml = """
+            steps:
+              - name: python:3.11
+                entrypoint: python3
+                args: ['scripts/x.py', '--workers', '2', '--fast']
+              - name: python:3.11
+                entrypoint: bash
+                args: ['-c', 'python3 scripts/x.py --slow']
+            """;
+        var build = AnalyzerHarness.Run(new BqxAudit.Inventory.Analyzers.CloudBuild.CloudBuildAnalyzer(), "cloudbuild.yaml", yaml, "scripts/x.py");
+        var target = PythonScript("scripts/x.py", false, Flag("--workers", 8));
+
+        Check(build, target);
+
+        var findings = build.Findings.Where(f => f.Rule == "shell.unknown-flag").ToList();
+        Assert.Equal(new[] { "cloudbuild.yaml:4", "cloudbuild.yaml:7" }, findings.Select(f => f.Location));
+        Assert.StartsWith("cloudbuild.yaml:4 passes --fast to scripts/x.py", findings[0].Message);
+        Assert.StartsWith("cloudbuild.yaml:7 passes --slow to scripts/x.py", findings[1].Message);
+    }
+
+    [Fact]
     public void Check_WhenAShellScriptIsAnalyzedThenChecked_ShouldUseTheResolvedPath()
     {
         var shell = AnalyzerHarness.Run(new ShellAnalyzer(), "scripts/run.sh",

@@ -55,6 +55,12 @@ public sealed class CloudBuildAnalyzer : IScriptAnalyzer
             Invalid(record, source, e.Start, MarkPrefix.Replace(e.Message, "") + (e.InnerException is { } inner ? $" ({inner.Message})" : ""));
             return;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // The parser is a third-party component: whatever it trips on, the file is reported, not the run stopped.
+            Invalid(record, source, Mark.Empty, $"{e.GetType().Name}: {e.Message}");
+            return;
+        }
 
         if (root is not YamlMappingNode mapping)
         {

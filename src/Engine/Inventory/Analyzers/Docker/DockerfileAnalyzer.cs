@@ -233,8 +233,8 @@ internal sealed class DockerfileRun
         var words = ShellWords(arguments);
         if (legacyForm && words.Count >= 2 && !words[0].Text.Contains('='))
         {
-            var space = arguments.IndexOfAny(new[] { ' ', '\t' });
-            result.Add((words[0].Text, Substitute(arguments[space..].Trim(), vars)));
+            var space = arguments.IndexOfAny(new[] { ' ', '\t', '\r' });
+            result.Add((words[0].Text, space < 0 ? null : Substitute(arguments[space..].Trim(), vars)));
             return result;
         }
 
@@ -805,7 +805,15 @@ internal sealed class DockerfileRun
         }
 
         sb.Append("(/.*)?$");
-        return new Regex(sb.ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        try
+        {
+            return new Regex(sb.ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException)
+        {
+            // A bracket docker would reject too ([z-a]): match the pattern literally.
+            return new Regex("^" + Regex.Escape(pattern) + "(/.*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
     }
 
     /// <summary>The words of a JSON array (exec form), or null when the text is not one.</summary>
