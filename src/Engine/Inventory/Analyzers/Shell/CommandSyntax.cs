@@ -52,9 +52,6 @@ internal sealed class CommandFacts
 
     /// <summary>The arguments passed to the script or module (after it); for other tools, all arguments.</summary>
     public List<ShellWord> ScriptArgs { get; set; } = new();
-
-    /// <summary>Wrapper commands stripped in front (<c>sudo</c>, <c>timeout</c>, <c>xargs</c> …).</summary>
-    public List<string> Wrappers { get; } = new();
 }
 
 /// <summary>Reads simple commands: keywords and wrappers, interpreter options, docker and pip arguments.</summary>
@@ -163,7 +160,6 @@ internal static class CommandSyntax
     public static CommandFacts? Interpret(IReadOnlyList<ShellWord> words, Func<ShellWord, string?> expand)
     {
         var i = 0;
-        var wrappers = new List<string>();
         while (i < words.Count)
         {
             var w = words[i];
@@ -195,7 +191,6 @@ internal static class CommandSyntax
             var name = w.Dynamic ? null : w.Text;
             if (name is not null && Wrappers.TryGetValue(name, out var valued))
             {
-                wrappers.Add(name);
                 i = SkipOptions(words, i + 1, valued, allowAssignments: name is "env" or "sudo");
                 if (name == "timeout" && i < words.Count)
                 {
@@ -207,7 +202,6 @@ internal static class CommandSyntax
 
             if (name is not null && Runners.TryGetValue(name, out var runnerValued) && i + 1 < words.Count && words[i + 1].IsBare("run"))
             {
-                wrappers.Add(name + " run");
                 i = SkipOptions(words, i + 2, runnerValued, allowAssignments: false);
                 continue;
             }
@@ -219,7 +213,6 @@ internal static class CommandSyntax
 
             if (name == "command")
             {
-                wrappers.Add(name);
                 i = SkipOptions(words, i + 1, Array.Empty<string>(), allowAssignments: false);
                 continue;
             }
@@ -271,7 +264,6 @@ internal static class CommandSyntax
             facts = new CommandFacts(baseName, CommandRole.Tool, commandWord, args) { ScriptArgs = args };
         }
 
-        facts.Wrappers.AddRange(wrappers);
         return facts;
     }
 

@@ -122,9 +122,6 @@ internal sealed class ShellExpander
         }
     }
 
-    /// <summary>True when the variable has a value the analysis knows.</summary>
-    public bool IsKnown(string name) => variables.ContainsKey(name);
-
     public string? Expand(ShellWord word) => word.Dynamic ? Evaluate(word.Expr, 0) : word.Text;
 
     private string? Evaluate(string expr, int depth)

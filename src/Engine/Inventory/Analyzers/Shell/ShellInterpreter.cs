@@ -134,7 +134,7 @@ internal sealed class ShellInterpreter
         switch (facts.Role)
         {
             case CommandRole.Python:
-                RunPython(facts, line, lineOf);
+                RunPython(facts, line);
                 return;
             case CommandRole.Shell:
                 RunShell(facts, line, lineOf, depth);
@@ -213,7 +213,7 @@ internal sealed class ShellInterpreter
     private static bool LooksLikeProgram(string name) =>
         name.Length > 0 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '+');
 
-    private void RunPython(CommandFacts facts, int line, Func<int, int> lineOf)
+    private void RunPython(CommandFacts facts, int line)
     {
         if (facts.Script is { } script)
         {
