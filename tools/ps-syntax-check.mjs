@@ -12,6 +12,11 @@
 //
 // A PATH that is a directory is walked for *.ps1, *.psd1, *.psm1 (and *.md with --commands), skipping
 // .git, node_modules, bin, obj, out and TestResults. Install once with: npm ci --ignore-scripts (in tools/).
+//
+// Valid PowerShell 7 the grammar (tree-sitter-powershell 0.26.4) reports as errors, so write around it:
+// bareword lists in arguments (-Kind Python,Shell: quote them, 'Python','Shell'), '--' before
+// arguments, a pipe at the start of a continuation line, the ternary a ? b : c, ?? and ??=,
+// ForEach-Object -Parallel, several switch clauses on one line, and a script that is only a param() block.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
