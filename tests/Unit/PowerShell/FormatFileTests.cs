@@ -263,12 +263,13 @@ public sealed class FormatFileTests
             .Where(m => m.Name.LocalName is "AliasProperty" or "NoteProperty" or "ScriptProperty" or "CodeProperty")
             .Select(m => (string)m.Element("Name")!) ?? Enumerable.Empty<string>();
 
-    private Dictionary<string, List<string>> ExtendedMembers()
+    /// <summary>Type name → the property-like members the shipped types files (TypesToProcess) add to it.</summary>
+    internal static Dictionary<string, List<string>> ExtendedMembers()
     {
         var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in TypesFiles)
+        foreach (var file in ModuleManifest.Load(RepositoryLayout.ManifestPath).List("TypesToProcess"))
         {
-            foreach (var type in XDocument.Load(file).Root!.Elements("Type"))
+            foreach (var type in XDocument.Load(Path.Combine(RepositoryLayout.StagedModule, file)).Root!.Elements("Type"))
             {
                 var key = (string)type.Element("Name")!;
                 if (!members.TryGetValue(key, out var list))

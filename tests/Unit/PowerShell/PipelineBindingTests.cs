@@ -1,5 +1,3 @@
-using System.Xml.Linq;
-
 namespace BqxAudit.Tests.PowerShell;
 
 /// <summary>
@@ -86,7 +84,7 @@ public sealed class PipelineBindingTests
 
     private IEnumerable<(string Type, string Cmdlet, string Property)> BindingsByPropertyName(IEnumerable<Type> outputTypes)
     {
-        var extended = ExtendedMembers();
+        var extended = FormatFileTests.ExtendedMembers(); // AliasProperty, NoteProperty … bind by name too
         foreach (var type in outputTypes)
         {
             var properties = type.GetProperties().Where(p => p.GetMethod is { IsPublic: true, IsStatic: false }).Select(p => p.Name)
@@ -122,29 +120,5 @@ public sealed class PipelineBindingTests
                 }
             }
         }
-    }
-
-    /// <summary>Members the types files add (AliasProperty, NoteProperty, ScriptProperty, CodeProperty): they bind by name too.</summary>
-    private static Dictionary<string, List<string>> ExtendedMembers()
-    {
-        var members = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in ModuleManifest.Load(RepositoryLayout.ManifestPath).List("TypesToProcess"))
-        {
-            foreach (var type in XDocument.Load(Path.Combine(RepositoryLayout.StagedModule, file)).Root!.Elements("Type"))
-            {
-                var names = type.Element("Members")?.Elements()
-                    .Where(m => m.Name.LocalName is "AliasProperty" or "NoteProperty" or "ScriptProperty" or "CodeProperty")
-                    .Select(m => (string)m.Element("Name")!) ?? Enumerable.Empty<string>();
-                var key = (string)type.Element("Name")!;
-                if (!members.TryGetValue(key, out var list))
-                {
-                    members[key] = list = new List<string>();
-                }
-
-                list.AddRange(names);
-            }
-        }
-
-        return members;
     }
 }
