@@ -1,0 +1,124 @@
+namespace BqxAudit.Tests.PowerShell;
+
+/// <summary>
+/// Which output objects bind to which parameters when one cmdlet is piped into another. PowerShell
+/// binds a pipeline object to a ValueFromPipelineByPropertyName parameter whenever the object has a
+/// property named like the parameter or one of its aliases, and to a ValueFromPipeline parameter
+/// whose type accepts it (a string parameter accepts anything, through ToString()). Every such
+/// binding between our cmdlets must be listed here as intended: none may happen by accident
+/// (DESIGN.md: "e.g. a record's Path into a -Path").
+/// </summary>
+[Collection(StagedModuleCollection.Name)]
+public sealed class PipelineBindingTests
+{
+    /// <summary>(output type, receiving cmdlet, property) bindings by property name that are meant to happen.</summary>
+    private static readonly HashSet<(string Type, string Cmdlet, string Property)> IntendedByPropertyName = new()
+    {
+        // None yet. Get-BqxBlocker -InputObject, Test-BqxNamingCompliance -TableName (TableName/TableId)
+        // add theirs with the cmdlets that bind them.
+    };
+
+    /// <summary>(output type, receiving cmdlet, parameter) bindings by value that are accepted, with why.</summary>
+    private static readonly Dictionary<(string Type, string Cmdlet, string Parameter), string> AcceptedByValue = new()
+    {
+        [("BqxAudit.Model.ScriptRecord", "Get-BqxScriptInventory", "Path")] =
+            "Not intended, tolerated until decided: -Path is a string[] taking pipeline input by value (for '.' | Get-BqxScriptInventory), " +
+            "so a piped ScriptRecord binds through ToString(), i.e. its Path relative to the audited root.",
+    };
+
+    private readonly ModuleMetadata module;
+
+    public PipelineBindingTests(ModuleMetadata module) => this.module = module;
+
+    [Fact]
+    public void BindingsByPropertyName_BetweenOutputTypesAndCmdlets_ShouldAllBeIntended()
+    {
+        var actual = BindingsByPropertyName().ToHashSet();
+
+        var accidental = actual.Except(IntendedByPropertyName).Select(b => $"{b.Type}.{b.Property} → {b.Cmdlet}").Order(StringComparer.Ordinal).ToArray();
+        var lost = IntendedByPropertyName.Except(actual).Select(b => $"{b.Type}.{b.Property} → {b.Cmdlet}").Order(StringComparer.Ordinal).ToArray();
+
+        Assert.True(accidental.Length == 0, "Bindings by property name not in the intended list: " + string.Join("; ", accidental));
+        Assert.True(lost.Length == 0, "Intended bindings by property name that no longer happen: " + string.Join("; ", lost));
+    }
+
+    [Fact]
+    public void BindingsByValue_BetweenOutputTypesAndCmdlets_ShouldAllBeAccepted()
+    {
+        var actual = BindingsByValue().ToHashSet();
+
+        var accidental = actual.Except(AcceptedByValue.Keys).Select(b => $"{b.Type} → {b.Cmdlet} -{b.Parameter}").Order(StringComparer.Ordinal).ToArray();
+        var lost = AcceptedByValue.Keys.Except(actual).Select(b => $"{b.Type} → {b.Cmdlet} -{b.Parameter}").Order(StringComparer.Ordinal).ToArray();
+
+        Assert.True(accidental.Length == 0, "Bindings by value not in the accepted list: " + string.Join("; ", accidental));
+        Assert.True(lost.Length == 0, "Accepted bindings by value that no longer happen (update the list): " + string.Join("; ", lost));
+    }
+
+    [Fact]
+    public void PathParameter_OfAnyCmdlet_ShouldNeverBindFromPipelinePropertyNames()
+    {
+        // Every record carries a Path relative to the audited root; bound into -Path (Get-BqxBlocker's
+        // above all, DESIGN.md "Commands") it would audit the wrong folder.
+        var offenders = module.Cmdlets
+            .SelectMany(c => c.Parameters.Where(p => p.NameAndAliases.Contains("Path", StringComparer.OrdinalIgnoreCase))
+                .Where(p => p.Sets.Any(s => s.ValueFromPipelineByPropertyName))
+                .Select(p => $"{c.Name} -{p.Name}"))
+            .ToArray();
+
+        Assert.True(offenders.Length == 0, "ValueFromPipelineByPropertyName on a Path parameter: " + string.Join(", ", offenders));
+    }
+
+    [Fact]
+    public void BindingsByPropertyName_WhenTypeHasPropertyMatchingAnAlias_ShouldBeFound()
+    {
+        // The detector itself: FileInfo's FullName binds Get-BqxScriptInventory -LiteralPath (alias FullName).
+        var fileInfo = module.CoreType("System.IO.FileInfo");
+
+        var found = BindingsByPropertyName(new[] { fileInfo }).ToArray();
+
+        Assert.Contains(("System.IO.FileInfo", "Get-BqxScriptInventory", "FullName"), found);
+    }
+
+    private IEnumerable<(string Type, string Cmdlet, string Property)> BindingsByPropertyName() =>
+        BindingsByPropertyName(module.Cmdlets.SelectMany(c => c.OutputTypes).Distinct());
+
+    private IEnumerable<(string Type, string Cmdlet, string Property)> BindingsByPropertyName(IEnumerable<Type> outputTypes)
+    {
+        var extended = FormatFileTests.ExtendedMembers(); // AliasProperty, NoteProperty … bind by name too
+        foreach (var type in outputTypes)
+        {
+            var properties = type.GetProperties().Where(p => p.GetMethod is { IsPublic: true, IsStatic: false }).Select(p => p.Name)
+                .Concat(extended.TryGetValue(type.FullName!, out var more) ? more : Enumerable.Empty<string>())
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .ToArray();
+            foreach (var cmdlet in module.Cmdlets)
+            {
+                foreach (var parameter in cmdlet.Parameters.Where(p => p.Sets.Any(s => s.ValueFromPipelineByPropertyName)))
+                {
+                    foreach (var property in properties.Where(n => parameter.NameAndAliases.Contains(n, StringComparer.OrdinalIgnoreCase)))
+                    {
+                        yield return (type.FullName!, cmdlet.Name, property);
+                    }
+                }
+            }
+        }
+    }
+
+    private IEnumerable<(string Type, string Cmdlet, string Parameter)> BindingsByValue()
+    {
+        foreach (var type in module.Cmdlets.SelectMany(c => c.OutputTypes).Distinct())
+        {
+            foreach (var cmdlet in module.Cmdlets)
+            {
+                foreach (var parameter in cmdlet.Parameters.Where(p => p.Sets.Any(s => s.ValueFromPipeline)))
+                {
+                    var target = parameter.Type.IsArray ? parameter.Type.GetElementType()! : parameter.Type;
+                    if (target.FullName is "System.String" or "System.Object" or "System.Management.Automation.PSObject" || target.IsAssignableFrom(type))
+                    {
+                        yield return (type.FullName!, cmdlet.Name, parameter.Name);
+                    }
+                }
+            }
+        }
+    }
+}
