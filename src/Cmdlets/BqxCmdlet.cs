@@ -8,7 +8,7 @@ namespace BqxAudit.Cmdlets;
 /// What every BqxAudit cmdlet shares: the common parameters (-Profile, -Offline, -ProjectId,
 /// -CredentialPath), Ctrl+C → cancellation, and the mapping of terminating engine errors.
 /// </summary>
-public abstract class BqxCmdlet : PSCmdlet
+public abstract class BqxCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
 
@@ -30,9 +30,24 @@ public abstract class BqxCmdlet : PSCmdlet
 
     protected CancellationToken Cancellation => stopping.Token;
 
-    protected override void StopProcessing() => stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        try
+        {
+            stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Ctrl+C after this cmdlet finished: nothing of ours is running.
+        }
+    }
 
-    protected override void EndProcessing() => stopping.Dispose();
+    /// <summary>PowerShell disposes a cmdlet after its pipeline ends; only then is the token source released.</summary>
+    public void Dispose()
+    {
+        stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Resolves a user path through the session's provider (so <c>~</c>, relative paths and PSDrives work).</summary>
     protected string ResolveLiteral(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);

@@ -15,8 +15,8 @@ public sealed class GetBqxScriptInventoryCommand : BqxCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    /// <summary>The audited root (default: the current location).</summary>
-    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    /// <summary>The audited root (default: the current location). Not bound from the pipeline: piped records would bind by their ToString().</summary>
+    [Parameter(Position = 0, ParameterSetName = PathSet)]
     public string[]? Path { get; set; }
 
     /// <summary>The audited root, taken as is; binds the FullName of Get-Item / Get-ChildItem output.</summary>

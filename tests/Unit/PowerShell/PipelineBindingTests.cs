@@ -21,9 +21,7 @@ public sealed class PipelineBindingTests
     /// <summary>(output type, receiving cmdlet, parameter) bindings by value that are accepted, with why.</summary>
     private static readonly Dictionary<(string Type, string Cmdlet, string Parameter), string> AcceptedByValue = new()
     {
-        [("BqxAudit.Model.ScriptRecord", "Get-BqxScriptInventory", "Path")] =
-            "Not intended, tolerated until decided: -Path is a string[] taking pipeline input by value (for '.' | Get-BqxScriptInventory), " +
-            "so a piped ScriptRecord binds through ToString(), i.e. its Path relative to the audited root.",
+        // None: -Path takes no pipeline input, so a piped record cannot bind through its ToString().
     };
 
     private readonly ModuleMetadata module;
