@@ -130,6 +130,7 @@ public static class MandateValidation
 
             var components = new HashSet<string>(StringComparer.Ordinal);
             var hasVariant = false;
+            var parsedAll = true;
             for (var p = 0; p < family.Patterns.Count; p++)
             {
                 var pattern = family.Patterns[p];
@@ -137,6 +138,7 @@ public static class MandateValidation
                 if (problem is not null)
                 {
                     Add($"{at}.patterns[{p}]", problem);
+                    parsedAll = false;
                     continue;
                 }
 
@@ -155,6 +157,11 @@ public static class MandateValidation
                     components.Add(segment.Component!);
                     hasVariant |= segment.ValueSet == VariantSet;
                 }
+            }
+
+            if (!parsedAll)
+            {
+                continue; // references to components are judged once every pattern parses
             }
 
             if (family.Alphabetical.Count == 1)

@@ -188,22 +188,28 @@ public sealed class NamingService
 
             item.Target = suggested;
             var key = (project ?? "", dataset ?? "", suggested);
-            if (existing.TryGetValue(key, out var holders) && holders.Where(h => !string.Equals(h, r.TableName, StringComparison.Ordinal)).ToList() is { Count: > 0 } others)
+            var holders = existing.TryGetValue(key, out var h) ? h.Where(n => !string.Equals(n, r.TableName, StringComparison.Ordinal)).ToList() : new List<string>();
+            var rivals = targets[key].Where(t => !ReferenceEquals(t, r)).Select(t => t.TableName).ToList();
+            if (holders.Count > 0 || rivals.Count > 0)
             {
                 item.Action = RenameAction.Collision;
-                item.CollidesWith = string.Join(", ", others.OrderBy(o => o, StringComparer.Ordinal));
-                item.Reason = others.Any(o => string.Equals(o, suggested, StringComparison.Ordinal))
-                    ? $"a table named '{suggested}' already exists"
-                    : $"a table whose name differs from '{suggested}' only in case already exists";
-                continue;
-            }
+                item.CollidesWith = string.Join(", ", holders.Concat(rivals).Distinct(StringComparer.Ordinal).OrderBy(o => o, StringComparer.Ordinal));
+                var reasons = new List<string>(2);
+                if (holders.Contains(suggested, StringComparer.Ordinal))
+                {
+                    reasons.Add($"a table named '{suggested}' already exists");
+                }
+                else if (holders.Count > 0)
+                {
+                    reasons.Add($"a table whose name differs from '{suggested}' only in case already exists");
+                }
 
-            var rivals = targets[key].Where(t => !ReferenceEquals(t, r)).Select(t => t.TableName).Distinct(StringComparer.Ordinal).OrderBy(t => t, StringComparer.Ordinal).ToList();
-            if (rivals.Count > 0)
-            {
-                item.Action = RenameAction.Collision;
-                item.CollidesWith = string.Join(", ", rivals);
-                item.Reason = $"{rivals.Count + 1} tables map to '{suggested}'";
+                if (rivals.Count > 0)
+                {
+                    reasons.Add($"{rivals.Count + 1} tables map to '{suggested}'");
+                }
+
+                item.Reason = string.Join("; ", reasons);
                 continue;
             }
 
