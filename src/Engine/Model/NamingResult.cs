@@ -62,8 +62,31 @@ public sealed class NamingResult
     /// <summary>Every violation found, each kind once, in enum order; empty unless NonCompliant.</summary>
     public IReadOnlyList<NamingViolation> Violations { get; set; } = Array.Empty<NamingViolation>();
 
+    private IReadOnlyList<string>? details;
+
     /// <summary>One sentence per problem found (which component, which value), in name order.</summary>
-    public IReadOnlyList<string> Details { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> Details
+    {
+        get
+        {
+            if (details is null)
+            {
+                // Classification defers the sentences until someone reads them: most runs only count.
+                details = DeferredDetails?.Explain(TableName) ?? Array.Empty<string>();
+                DeferredDetails = null;
+            }
+
+            return details;
+        }
+        set
+        {
+            details = value;
+            DeferredDetails = null;
+        }
+    }
+
+    /// <summary>Builds Details on first read (set by the naming engine).</summary>
+    internal IDetailsSource? DeferredDetails { get; set; }
 
     /// <summary>The compliant name the violations lead to deterministically; null when none follows (see Reason).</summary>
     public string? SuggestedName { get; set; }
@@ -84,4 +107,10 @@ public sealed class NamingResult
     public string? TableType { get; set; }
 
     public override string ToString() => $"{TableName} {Status}";
+}
+
+/// <summary>Explains a classified name in sentences, when asked (shared by every name classified the same way).</summary>
+internal interface IDetailsSource
+{
+    IReadOnlyList<string> Explain(string tableName);
 }

@@ -321,5 +321,26 @@ public class NamingClassificationTests
         Assert.Contains("\"Status\":\"NonCompliant\"", json);
         Assert.Contains("\"Violations\":[\"AlphabeticalOrder\"]", json);
         Assert.Contains("\"SuggestedName\":\"cov_agg_idx_eurusd_gbpusd\"", json);
+        Assert.Contains("\"Details\":[\"pair1, pair2 must be in alphabetical order", json);
+    }
+
+    [Fact]
+    public void Classify_WhenManyNamesBreakTheSameWay_ShouldExplainEachWithItsOwnWords()
+    {
+        var results = ClassifyAll(M008, "agg_idx_usdeur", "mom_bqx_xxxyyy", "agg_idx_eurusd");
+
+        Assert.Contains("'usdeur'", Assert.Single(results[0].Details));
+        Assert.Contains("'xxxyyy'", Assert.Single(results[1].Details));
+        Assert.Empty(results[2].Details);
+    }
+
+    [Fact]
+    public void Classify_WhenDetailsAreReplaced_ShouldKeepTheNewValue()
+    {
+        var result = Classify(M008, "agg_idx_usdeur");
+
+        result.Details = new[] { "edited" };
+
+        Assert.Equal(new[] { "edited" }, result.Details);
     }
 }

@@ -70,7 +70,9 @@ public sealed class NamingService
 
     private IEnumerable<NamingResult> ClassifyIterator(IEnumerable<TableNameEntry> names, NamingStandard standard)
     {
-        var seen = new Dictionary<(string?, string?, string), NamingResult>();
+        var seen = names.TryGetNonEnumeratedCount(out var expected)
+            ? new Dictionary<(string?, string?, string), NamingResult>(expected)
+            : new Dictionary<(string?, string?, string), NamingResult>();
         var cancel = host.Cancellation;
         var n = 0;
         foreach (var entry in names)

@@ -19,10 +19,14 @@ internal sealed class NamingStandard
 
     private static readonly IReadOnlyList<NamingViolation>[] ViolationLists = BuildViolationLists();
 
+    /// <summary>Mask of unfixable violations → the Reason (built once, shared by every result).</summary>
+    private static readonly string[] NoFixReasons = ViolationLists.Select(v => $"no deterministic fix for {string.Join(", ", v)}: see Details").ToArray();
+
     private readonly TokenTable tokens;
     private readonly CompiledPattern[] patterns;
     private readonly CompiledPattern[][] byAnchor;
     private readonly CompiledPattern[] anyAnchored;
+    private readonly Explainer?[] explainers;
     private readonly (Wildcard Pattern, string Reason)[] exemptions;
     private readonly HashSet<string>? datasets;
 
@@ -72,6 +76,7 @@ internal sealed class NamingStandard
 
         byAnchor = anchors.Select(a => a?.ToArray() ?? Array.Empty<CompiledPattern>()).ToArray();
         anyAnchored = patterns.Where(p => p.Segments[0].Values is { AnyWord: true }).ToArray();
+        explainers = new Explainer?[patterns.Length * 4 * ViolationLists.Length];
         exemptions = mandate.Exemptions.Select(e => (new Wildcard(e.Pattern), e.Reason ?? "listed in the mandate's exemptions")).ToArray();
         datasets = mandate.Datasets.Count == 0 ? null : new HashSet<string>(mandate.Datasets, StringComparer.Ordinal);
     }
@@ -162,6 +167,50 @@ internal sealed class NamingStandard
 
         result.Status = NamingStatus.NonCompliant;
         result.Violations = ViolationLists[mask];
+        result.DeferredDetails = Explanation(best, mask);
+        Suggest(result, best, mask, ref words);
+        return result;
+    }
+
+    /// <summary>The shared explainer of names aligned like <paramref name="best"/> with violations <paramref name="mask"/>.</summary>
+    private Explainer Explanation(Alignment best, int mask)
+    {
+        var skipKind = best.CountMismatch ? 3 : best.Skip < 0 ? 0 : best.Skip == best.Pattern!.VariantIndex ? 1 : 2;
+        var index = ((best.Pattern!.Order * 4) + skipKind) * ViolationLists.Length + mask;
+        var explainer = Volatile.Read(ref explainers[index]);
+        if (explainer is null)
+        {
+            explainer = new Explainer(this, best, mask);
+            Interlocked.CompareExchange(ref explainers[index], explainer, null);
+        }
+
+        return explainer;
+    }
+
+    /// <summary>Turns a name classified with a given alignment into Details; stateless per name.</summary>
+    private sealed class Explainer : IDetailsSource
+    {
+        private readonly NamingStandard standard;
+        private readonly Alignment alignment;
+        private readonly int mask;
+
+        public Explainer(NamingStandard standard, Alignment alignment, int mask)
+        {
+            this.standard = standard;
+            this.alignment = alignment;
+            this.mask = mask;
+        }
+
+        public IReadOnlyList<string> Explain(string tableName) => standard.Explain(tableName, alignment, mask);
+    }
+
+    /// <summary>The Details of a non-compliant name: the alignment evaluated again, this time in words.</summary>
+    private IReadOnlyList<string> Explain(string name, Alignment best, int mask)
+    {
+        Span<int> start = stackalloc int[MaxWords];
+        Span<int> length = stackalloc int[MaxWords];
+        Span<int> ids = stackalloc int[MaxWords];
+        var words = new Words(name, start, length, ids, tokens);
         var details = new List<string>();
         if (words.TooMany)
         {
@@ -172,19 +221,17 @@ internal sealed class NamingStandard
             details.Add("an empty word (a doubled, leading or trailing '_')");
         }
 
-        Evaluate(best.Pattern, ref words, best.Skip, best.CountMismatch, details);
+        Evaluate(best.Pattern!, ref words, best.Skip, best.CountMismatch, details);
         if ((mask & (1 << (int)NamingViolation.Case)) != 0)
         {
-            details.Add($"upper-case letters; family '{family.Id}' is lower case");
+            details.Add($"upper-case letters; family '{best.Pattern!.Family.Id}' is lower case");
         }
 
-        result.Details = details.AsReadOnly();
-        Suggest(result, best, mask, ref words);
-        return result;
+        return details.AsReadOnly();
     }
 
     /// <summary>True when <paramref name="name"/> is compliant with a pattern of <paramref name="family"/>.</summary>
-    public bool IsCompliant(string name, string? family = null)
+    public bool IsCompliant(ReadOnlySpan<char> name, string? family = null)
     {
         Span<int> start = stackalloc int[MaxWords];
         Span<int> length = stackalloc int[MaxWords];
@@ -201,42 +248,77 @@ internal sealed class NamingStandard
         var unfixable = mask & ~Fixable;
         if (unfixable != 0 || best.CountMismatch)
         {
-            var kinds = string.Join(", ", ViolationLists[unfixable == 0 ? 1 << (int)NamingViolation.Pattern : unfixable]);
-            result.Reason = $"no deterministic fix for {kinds}: see Details";
+            result.Reason = NoFixReasons[unfixable == 0 ? 1 << (int)NamingViolation.Pattern : unfixable];
             return;
         }
 
         if (best.Skip >= 0 && family.DefaultVariant is null)
         {
-            result.Reason = $"the variant is missing and family '{family.Id}' declares no defaultVariant: which variant the table holds must be decided from its data";
+            result.Reason = family.NoDefaultVariantReason;
             return;
         }
 
+        // The fix in one buffer: the words lower-cased, the default variant inserted, ordered words sorted.
         var segments = best.Pattern.Segments;
-        var parts = new string[segments.Length];
+        Span<int> from = stackalloc int[segments.Length];
+        Span<int> size = stackalloc int[segments.Length];
+        var name = result.TableName.AsSpan();
+        var variant = family.DefaultVariant.AsSpan();
+        var total = segments.Length - 1;
         for (var si = 0; si < segments.Length; si++)
         {
-            parts[si] = si == best.Skip ? family.DefaultVariant! : words.Word(si - (best.Skip >= 0 && si > best.Skip ? 1 : 0)).ToString().ToLowerInvariant();
+            if (si == best.Skip)
+            {
+                from[si] = -1;
+                size[si] = variant.Length;
+            }
+            else
+            {
+                var ti = best.Skip >= 0 && si > best.Skip ? si - 1 : si;
+                from[si] = words.Start(ti);
+                size[si] = words.Length(ti);
+            }
+
+            total += size[si];
         }
 
         if ((mask & (1 << (int)NamingViolation.AlphabeticalOrder)) != 0)
         {
+            // Insertion sort of the ordered words (two or three of them) by their text.
             var ordered = best.Pattern.Ordered;
-            var values = ordered.Select(i => parts[i]).OrderBy(v => v, StringComparer.Ordinal).ToArray();
-            for (var k = 0; k < ordered.Length; k++)
+            for (var k = 1; k < ordered.Length; k++)
             {
-                parts[ordered[k]] = values[k];
+                for (var j = k; j > 0 && TokenTable.CompareFolded(name.Slice(from[ordered[j - 1]], size[ordered[j - 1]]), name.Slice(from[ordered[j]], size[ordered[j]])) > 0; j--)
+                {
+                    (from[ordered[j - 1]], from[ordered[j]]) = (from[ordered[j]], from[ordered[j - 1]]);
+                    (size[ordered[j - 1]], size[ordered[j]]) = (size[ordered[j]], size[ordered[j - 1]]);
+                }
             }
         }
 
-        var suggestion = string.Join('_', parts);
-        if (!IsCompliant(suggestion, family.Id))
+        Span<char> buffer = total <= 512 ? stackalloc char[total] : new char[total];
+        var at = 0;
+        for (var si = 0; si < segments.Length; si++)
         {
-            result.Reason = $"the mechanical fix '{suggestion}' still breaks {family.Id} (e.g. a repeated value cannot be ordered)";
+            if (si > 0)
+            {
+                buffer[at++] = '_';
+            }
+
+            var word = from[si] < 0 ? variant : name.Slice(from[si], size[si]);
+            for (var c = 0; c < word.Length; c++)
+            {
+                buffer[at++] = TokenTable.Fold(word[c]);
+            }
+        }
+
+        if (!IsCompliant(buffer, family.Id))
+        {
+            result.Reason = $"the mechanical fix '{buffer.ToString()}' still breaks {family.Id} (e.g. a repeated value cannot be ordered)";
             return;
         }
 
-        result.SuggestedName = suggestion;
+        result.SuggestedName = buffer.ToString();
     }
 
     private Alignment Best(ref Words words)
@@ -537,6 +619,10 @@ internal sealed class NamingStandard
         public bool TooMany { get; }
 
         public ReadOnlySpan<char> Word(int i) => name.Slice(start[i], length[i]);
+
+        public int Start(int i) => start[i];
+
+        public int Length(int i) => length[i];
     }
 }
 
@@ -606,7 +692,10 @@ internal sealed class CompiledFamily
         DefaultVariant = family.DefaultVariant;
         LowerCase = (family.Case ?? mandate.Case) == "lower";
         Alphabetical = family.Alphabetical.ToArray();
+        NoDefaultVariantReason = $"the variant is missing and family '{Id}' declares no defaultVariant: which variant the table holds must be decided from its data";
     }
+
+    public string NoDefaultVariantReason { get; }
 
     public string Id { get; }
 
