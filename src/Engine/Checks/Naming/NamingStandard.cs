@@ -8,7 +8,8 @@ namespace BqxAudit.Checks.Naming;
 /// <summary>
 /// A naming mandate compiled for fast classification: every known word gets an id, every component a
 /// lookup table by id, every pattern a list of words; candidate patterns are indexed by the name's first
-/// word. Classifying a compliant name allocates only its result. Immutable and thread-safe once built.
+/// word. Classifying a compliant name allocates only its result. Thread-safe once built; it reflects the
+/// mandate as it was when compiled.
 /// </summary>
 internal sealed class NamingStandard
 {
@@ -27,7 +28,7 @@ internal sealed class NamingStandard
     private readonly CompiledPattern[][] byAnchor;
     private readonly CompiledPattern[] anyAnchored;
     private readonly Explainer?[] explainers;
-    private readonly (Wildcard Pattern, string Reason)[] exemptions;
+    private readonly (Wildcard Pattern, string Rule, string Reason)[] exemptions;
     private readonly HashSet<string>? datasets;
 
     private NamingStandard(MandateProfile mandate)
@@ -77,7 +78,7 @@ internal sealed class NamingStandard
         byAnchor = anchors.Select(a => a?.ToArray() ?? Array.Empty<CompiledPattern>()).ToArray();
         anyAnchored = patterns.Where(p => p.Segments[0].Values is { AnyWord: true }).ToArray();
         explainers = new Explainer?[patterns.Length * 4 * ViolationLists.Length];
-        exemptions = mandate.Exemptions.Select(e => (new Wildcard(e.Pattern), e.Reason ?? "listed in the mandate's exemptions")).ToArray();
+        exemptions = mandate.Exemptions.Select(e => (new Wildcard(e.Pattern), $"{mandate.Id}/exemption: {e.Pattern.Trim()}", e.Reason ?? "listed in the mandate's exemptions")).ToArray();
         datasets = mandate.Datasets.Count == 0 ? null : new HashSet<string>(mandate.Datasets, StringComparer.Ordinal);
     }
 
@@ -126,12 +127,12 @@ internal sealed class NamingStandard
             return result;
         }
 
-        foreach (var (pattern, reason) in exemptions)
+        foreach (var (pattern, rule, reason) in exemptions)
         {
             if (pattern.IsMatch(name))
             {
                 result.Status = NamingStatus.Exempt;
-                result.Rule = $"{Id}/exemption: {pattern.Pattern}";
+                result.Rule = rule;
                 result.Reason = reason;
                 return result;
             }
