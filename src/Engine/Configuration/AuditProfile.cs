@@ -19,6 +19,9 @@ public sealed class AuditProfile
     [ProfileKey(Description = "BigQuery datasets the phases work on.")]
     public List<DatasetProfile> Datasets { get; set; } = new();
 
+    [ProfileKey(Description = "Mandates the project's tables follow (kind naming: the table-naming standard).")]
+    public List<MandateProfile> Mandates { get; set; } = new();
+
     [ProfileKey(Description = "Phases and their tasks.")]
     public List<PhaseProfile> Phases { get; set; } = new();
 
