@@ -171,6 +171,11 @@ public static class ProfileLoader
             }
         }
 
+        foreach (var issue in BqxAudit.Checks.Naming.MandateValidation.Validate(profile, root, file))
+        {
+            yield return issue;
+        }
+
         var datasets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dataset in profile.Datasets)
         {

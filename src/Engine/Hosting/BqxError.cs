@@ -35,6 +35,12 @@ public static class ErrorIds
     public const string SymlinkLoop = "BqxAudit.SymlinkLoop";
     public const string GitFailed = "BqxAudit.GitFailed";
     public const string InputInvalid = "BqxAudit.InputInvalid";
+
+    /// <summary>An output file exists and -Force / --force was not given.</summary>
+    public const string OutputExists = "BqxAudit.OutputExists";
+
+    /// <summary>An output file could not be written.</summary>
+    public const string OutputFailed = "BqxAudit.OutputFailed";
     public const string Internal = "BqxAudit.Internal";
 }
 

@@ -103,6 +103,7 @@ public sealed class InventoryService
         ApplyCategories(records, inventory.Categories);
         ApplyDates(records, discovery, candidates);
         var missing = PhaseTasks(records, options.Profile);
+        BqxAudit.Checks.Naming.GeneratorCompliance.Apply(records, options.Profile);
         foreach (var record in records)
         {
             Decide(record);

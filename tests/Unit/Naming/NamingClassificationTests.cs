@@ -63,7 +63,7 @@ public class NamingClassificationTests
     [InlineData("AGG_EURUSD", "primary", "MissingVariant,Case", null)]
     // cov
     [InlineData("cov_agg_idx_gbpusd_eurusd", "cov", "AlphabeticalOrder", "cov_agg_idx_eurusd_gbpusd")]
-    [InlineData("cov_agg_eurusd_gbpusd", "cov", "MissingVariant", null)]
+    [InlineData("cov_agg_eurusd_gbpusd", "cov", "MissingVariant", "cov_agg_idx_eurusd_gbpusd")]
     [InlineData("COV_AGG_IDX_GBPUSD_EURUSD", "cov", "AlphabeticalOrder,Case", "cov_agg_idx_eurusd_gbpusd")]
     [InlineData("cov_agg_idx_eurusd_eurusd", "cov", "AlphabeticalOrder", null)]
     [InlineData("cov_agg_idx_eurusd_xxxyyy", "cov", "UnknownComponent", null)]
@@ -81,7 +81,7 @@ public class NamingClassificationTests
     [InlineData("tri_agg_idx_usd_eurgbp", "tri", "Pattern", null)]
     [InlineData("TRI_AGG_IDX_USD_EUR_GBP", "tri", "AlphabeticalOrder,Case", "tri_agg_idx_eur_gbp_usd")]
     // var
-    [InlineData("var_agg_eur", "var", "MissingVariant", null)]
+    [InlineData("var_agg_eur", "var", "MissingVariant", "var_agg_idx_eur")]
     [InlineData("var_agg_idx_eurusd", "var", "UnknownComponent", null)]
     [InlineData("Var_Agg_Idx_Eur", "var", "Case", "var_agg_idx_eur")]
     // corr
@@ -160,7 +160,7 @@ public class NamingClassificationTests
     [Fact]
     public void Classify_WhenVariantIsMissingWithoutDefault_ShouldExplainWhyThereIsNoSuggestion()
     {
-        var result = Classify(M008, "cov_agg_eurusd_gbpusd");
+        var result = Classify(M008NoDefaults, "cov_agg_eurusd_gbpusd");
 
         Assert.Null(result.SuggestedName);
         Assert.Contains("defaultVariant", result.Reason);

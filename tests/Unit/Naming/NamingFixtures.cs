@@ -16,6 +16,16 @@ internal static class NamingFixtures
     /// <summary>M008 of the embedded profile.</summary>
     public static MandateProfile M008 => NamingService.SelectMandate(EmbeddedProfile, "M008");
 
+    private static readonly Lazy<AuditProfile> NoDefaults = new(() =>
+    {
+        using var stream = typeof(ProfileLoader).Assembly.GetManifestResourceStream("BqxAudit.Profiles.bqx-ml-v3.yaml")!;
+        var yaml = new StreamReader(stream).ReadToEnd();
+        return ProfileLoader.Parse(System.Text.RegularExpressions.Regex.Replace(yaml, @"(?m)^\s*defaultVariant:.*\n", ""), "no-defaults.yaml");
+    });
+
+    /// <summary>M008 of the embedded profile without any family's defaultVariant: variant-less names get no suggestion.</summary>
+    public static MandateProfile M008NoDefaults => NamingService.SelectMandate(NoDefaults.Value, "M008");
+
     public const string FeaturesDataset = "bqx_ml_v3_features_v2";
 
     /// <summary>A small standard with a default variant, a window family without a competing primary, and exemptions.</summary>

@@ -106,9 +106,9 @@ public class RenamePlanTests
     [Fact]
     public void Plan_WhenNoSuggestionFollows_ShouldBeManualWithTheReason()
     {
-        var plan = PlanFor("cov_agg_eurusd_gbpusd", "training_data_v2");
+        var plan = PlanFor("tri_agg_eur_gbp_usd", "training_data_v2"); // tri declares no defaultVariant
 
-        var missing = Item(plan, "cov_agg_eurusd_gbpusd");
+        var missing = Item(plan, "tri_agg_eur_gbp_usd");
         Assert.Equal(RenameAction.Manual, missing.Action);
         Assert.Null(missing.Target);
         Assert.Contains("defaultVariant", missing.Reason);

@@ -21,8 +21,8 @@ public class RenamePlanWriterTests
             "tri_agg_idx_eur_gbp_usd",      // AlreadyCompliant
             "cov_agg_eurusd_gbpusd",        // Manual
         };
-        var results = service.Classify(names.Select(n => Entry(n, FeaturesDataset)), M008).ToList();
-        return service.Plan(results, M008, new RenamePlanOptions { Project = "bqx-ml" });
+        var results = service.Classify(names.Select(n => Entry(n, FeaturesDataset)), M008NoDefaults).ToList();
+        return service.Plan(results, M008NoDefaults, new RenamePlanOptions { Project = "bqx-ml" });
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class RenamePlanWriterTests
 
         var e = Assert.Throws<BqxException>(() => RenamePlanWriter.WriteCsv(SamplePlan(), path, new TestHost()));
 
-        Assert.Equal(NamingErrorIds.OutputExists, e.Error.ErrorId);
+        Assert.Equal(ErrorIds.OutputExists, e.Error.ErrorId);
         Assert.Equal("keep me", File.ReadAllText(path));
         Assert.Single(Directory.GetFiles(dir.Path));
     }

@@ -5,16 +5,6 @@ using BqxAudit.Model;
 
 namespace BqxAudit.Checks.Naming;
 
-/// <summary>Stable error ids of the naming engine that ErrorIds does not hold (yet).</summary>
-public static class NamingErrorIds
-{
-    /// <summary>An output file exists and force was not given.</summary>
-    public const string OutputExists = "BqxAudit.OutputExists";
-
-    /// <summary>An output file could not be written.</summary>
-    public const string OutputFailed = "BqxAudit.OutputFailed";
-}
-
 /// <summary>
 /// Writes a rename plan as a SQL script (renames and grace views to run; collisions and manual items as
 /// comments) or as CSV (every item). Output is deterministic (sorted by project, dataset, name), written
@@ -131,7 +121,7 @@ public static class RenamePlanWriter
         var full = Path.GetFullPath(path);
         if (!force && (File.Exists(full) || Directory.Exists(full)))
         {
-            throw new BqxException(new BqxError(NamingErrorIds.OutputExists, BqxErrorCategory.WriteError,
+            throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
                 $"{full} exists; it is not overwritten without force", full));
         }
 
@@ -152,13 +142,13 @@ public static class RenamePlanWriter
             }
             catch (IOException) when (!force && File.Exists(full))
             {
-                throw new BqxException(new BqxError(NamingErrorIds.OutputExists, BqxErrorCategory.WriteError,
+                throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
                     $"{full} appeared while the plan was written; it is not overwritten without force", full));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new BqxException(new BqxError(NamingErrorIds.OutputFailed, BqxErrorCategory.WriteError, $"cannot write {full}: {e.Message}", full), e);
+            throw new BqxException(new BqxError(ErrorIds.OutputFailed, BqxErrorCategory.WriteError, $"cannot write {full}: {e.Message}", full), e);
         }
         finally
         {
