@@ -48,19 +48,19 @@ internal readonly record struct ResolvedImport(ImportRecord Record, string? Prob
 /// </summary>
 internal sealed class ImportResolver
 {
-    private static readonly ConditionalWeakTable<RepositoryIndex, Dictionary<string, string>> ModuleIndexes = new();
+    private static readonly ConditionalWeakTable<RepositoryIndex, ModuleIndex> ModuleIndexes = new();
 
-    private readonly RepositoryIndex repository;
+    private readonly ModuleIndex index;
     private readonly string folder;
     private readonly string[] bases;
     private readonly bool sysPathEdited;
 
     public ImportResolver(RepositoryIndex repository, string filePath, bool sysPathEdited)
     {
-        this.repository = repository;
+        index = ModuleIndexes.GetValue(repository, r => new ModuleIndex(r));
         var slash = filePath.LastIndexOf('/');
         folder = slash > 0 ? filePath[..slash] : "";
-        bases = new[] { folder, "", "src" }.Distinct(StringComparer.Ordinal).ToArray();
+        bases = folder.Length == 0 ? new[] { "", "src" } : folder == "src" ? new[] { "src", "" } : new[] { folder, "", "src" };
         this.sysPathEdited = sysPathEdited;
     }
 
@@ -95,7 +95,7 @@ internal sealed class ImportResolver
             yield break;
         }
 
-        var hasInit = repository.FileExists(Join(baseFolder, "__init__.py"));
+        var hasInit = index.File(Join(baseFolder, "__init__.py"));
         var recordedPackage = false;
         foreach (var name in raw.Names)
         {
@@ -132,7 +132,7 @@ internal sealed class ImportResolver
 
         foreach (var b in bases)
         {
-            if (repository.FileExists(Join(b, top + ".py")) || repository.FileExists(Join(b, top + "/__init__.py")))
+            if (index.File(Join(b, top + ".py")) || index.File(Join(b, top + "/__init__.py")))
             {
                 foreach (var r in OnPath(raw, b, top))
                 {
@@ -155,7 +155,7 @@ internal sealed class ImportResolver
 
         foreach (var b in bases)
         {
-            if (repository.DirectoryExists(Join(b, top)))
+            if (index.Directory(Join(b, top)))
             {
                 foreach (var r in OnPath(raw, b, top))
                 {
@@ -239,29 +239,46 @@ internal sealed class ImportResolver
     private bool ModuleExists(string b, string dotted)
     {
         var path = Join(b, dotted.Replace('.', '/'));
-        return repository.FileExists(path + ".py") || (path.Length > 0 && repository.DirectoryExists(path));
+        return index.File(path + ".py") || (path.Length > 0 && index.Directory(path));
     }
 
-    private string? Elsewhere(string top)
+    private string? Elsewhere(string top) => index.Modules.TryGetValue(top, out var path) ? path : null;
+
+    private static string Describe(string dotted)
     {
-        var index = ModuleIndexes.GetValue(repository, BuildIndex);
-        return index.TryGetValue(top, out var path) ? path : null;
+        var path = dotted.Replace('.', '/');
+        return $"{path}.py or {path}/";
     }
 
-    /// <summary>Every importable name in the tree (module files and folders holding Python files) → its first path.</summary>
-    private static Dictionary<string, string> BuildIndex(RepositoryIndex repository)
-    {
-        var index = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Offer(string name, string path)
-        {
-            if (!index.TryGetValue(name, out var existing) || string.CompareOrdinal(path, existing) < 0)
-            {
-                index[name] = path;
-            }
-        }
+    private static string Join(string b, string rest) => b.Length == 0 ? rest : rest.Length == 0 ? b : b + "/" + rest;
 
+    private static ResolvedImport Make(string module, ImportKind kind, RawImport raw, string? problem, string? distribution = null) =>
+        new(new ImportRecord { Module = module, Kind = kind, Distribution = distribution, Line = raw.Line, Optional = raw.Optional }, problem);
+}
+
+/// <summary>
+/// What import resolution asks of the repository, computed once per repository (imports are resolved
+/// for every Python file, so lookups must not allocate): the files, every folder, and every importable
+/// name in the tree (module files and folders holding Python files) with its first path.
+/// </summary>
+internal sealed class ModuleIndex
+{
+    private readonly ICollection<string> files;
+    private readonly HashSet<string> directories = new(StringComparer.Ordinal);
+
+    public ModuleIndex(RepositoryIndex repository)
+    {
+        files = repository.Files as ICollection<string> ?? new HashSet<string>(repository.Files, StringComparer.Ordinal);
         foreach (var file in repository.Files)
         {
+            for (var i = file.LastIndexOf('/'); i > 0; i = file.LastIndexOf('/', i - 1))
+            {
+                if (!directories.Add(file[..i]))
+                {
+                    break;
+                }
+            }
+
             if (!file.EndsWith(".py", StringComparison.Ordinal))
             {
                 continue;
@@ -280,18 +297,19 @@ internal sealed class ImportResolver
                 Offer(dir[(dir.LastIndexOf('/') + 1)..], dir + "/");
             }
         }
-
-        return index;
     }
 
-    private static string Describe(string dotted)
+    public Dictionary<string, string> Modules { get; } = new(StringComparer.Ordinal);
+
+    public bool File(string path) => files.Contains(path);
+
+    public bool Directory(string path) => path.Length == 0 || directories.Contains(path);
+
+    private void Offer(string name, string path)
     {
-        var path = dotted.Replace('.', '/');
-        return $"{path}.py or {path}/";
+        if (!Modules.TryGetValue(name, out var existing) || string.CompareOrdinal(path, existing) < 0)
+        {
+            Modules[name] = path;
+        }
     }
-
-    private static string Join(string b, string rest) => b.Length == 0 ? rest : rest.Length == 0 ? b : b + "/" + rest;
-
-    private static ResolvedImport Make(string module, ImportKind kind, RawImport raw, string? problem, string? distribution = null) =>
-        new(new ImportRecord { Module = module, Kind = kind, Distribution = distribution, Line = raw.Line, Optional = raw.Optional }, problem);
 }

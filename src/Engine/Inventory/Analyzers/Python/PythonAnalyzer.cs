@@ -17,8 +17,15 @@ public sealed class PythonAnalyzer : IScriptAnalyzer
     public void Analyze(SourceText source, ScriptRecord record, RepositoryIndex repository)
     {
         var tokens = PythonTokenizer.Tokenize(source.Text);
-        var analysis = new PythonFileAnalysis(source, tokens, repository);
-        analysis.Run();
-        analysis.Fill(record);
+        try
+        {
+            var analysis = new PythonFileAnalysis(source, tokens, repository);
+            analysis.Run();
+            analysis.Fill(record);
+        }
+        finally
+        {
+            tokens.Release();
+        }
     }
 }

@@ -327,6 +327,18 @@ internal sealed partial class PythonFileAnalysis
             }
         }
 
+        if (e == s + 1 && (tk[s].Flags & (StringFlags.Format | StringFlags.Unterminated)) == 0)
+        {
+            // One plain literal without escapes: its text as is.
+            var t = tk[s];
+            var quote = (t.Flags & StringFlags.Triple) != 0 ? 3 : 1;
+            var content = text.AsSpan(t.Start + t.PrefixLength + quote, t.End - t.Start - t.PrefixLength - 2 * quote);
+            if (content.IndexOf('\\') < 0 && content.IndexOfAnyInRange(StrTemplate.MaskBase, (char)(StrTemplate.MaskBase + StrTemplate.MaxFields - 1)) < 0)
+            {
+                return content.ToString();
+            }
+        }
+
         var b = new StrTemplateBuilder();
         for (var i = s; i < e; i++)
         {
@@ -387,7 +399,7 @@ internal sealed partial class PythonFileAnalysis
         {
             foreach (var v in values)
             {
-                result.Add(new Resolved(new StrTemplate(v, Array.Empty<TemplateField>()), context, context.Line));
+                result.Add(new Resolved(new StrTemplate(v, Array.Empty<TemplateField>()), context, currentLine));
             }
 
             return result;
@@ -433,13 +445,13 @@ internal sealed partial class PythonFileAnalysis
     {
         for (var p = context.Scope; p is not null; p = p.Parent)
         {
-            if (p.Kind is ScopeKind.Def or ScopeKind.Class && scopes[p.ScopeId].TryGetValue(name, out var inner))
+            if (p.Kind is ScopeKind.Def or ScopeKind.Class && scopes[p.ScopeId] is { } names && names.TryGetValue(name, out var inner))
             {
                 return inner;
             }
         }
 
-        return scopes[0].TryGetValue(name, out var module) ? module : null;
+        return scopes[0] is { } module && module.TryGetValue(name, out var assignment) ? assignment : null;
     }
 
     /// <summary>The literal values a loop variable takes, from the comprehension or <c>for</c> that binds it.</summary>

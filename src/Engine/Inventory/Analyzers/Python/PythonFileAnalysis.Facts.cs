@@ -10,6 +10,8 @@ internal sealed partial class PythonFileAnalysis
         "argparse", "optparse", "getopt", "click", "typer", "fire", "docopt", "absl",
     };
 
+    private static readonly string[] SqlKeywords = { "SELECT", "WITH", "CREATE", "INSERT", "MERGE", "ALTER", "DROP", "UPDATE", "DELETE", "TRUNCATE" };
+
     private readonly List<FlagRecord> flags = new();
     private readonly SortedSet<string> written = new(StringComparer.Ordinal);
     private readonly SortedSet<string> read = new(StringComparer.Ordinal);
@@ -29,7 +31,8 @@ internal sealed partial class PythonFileAnalysis
     private void NoteImport(RawImport raw)
     {
         var module = raw.Module;
-        var topName = module.Split('.')[0];
+        var dot = module.IndexOf('.');
+        var topName = dot < 0 ? module : module[..dot];
         if (raw.Level == 0 && (module.StartsWith("google.cloud.bigquery", StringComparison.Ordinal)
             || (module == "google.cloud" && raw.Names.Contains("bigquery")) || topName is "bigframes" or "pandas_gbq"))
         {
@@ -61,7 +64,14 @@ internal sealed partial class PythonFileAnalysis
 
     private void SetAlias(string local, string module)
     {
-        interesting.RemoveAll(x => x.Local == local);
+        for (var k = interesting.Count - 1; k >= 0; k--)
+        {
+            if (interesting[k].Local == local)
+            {
+                interesting.RemoveAt(k);
+            }
+        }
+
         if (InterestingModules.Contains(module))
         {
             interesting.Add((local, module));
@@ -448,7 +458,7 @@ internal sealed partial class PythonFileAnalysis
         }
 
         var word = s[..n];
-        foreach (var k in new[] { "SELECT", "WITH", "CREATE", "INSERT", "MERGE", "ALTER", "DROP", "UPDATE", "DELETE", "TRUNCATE" })
+        foreach (var k in SqlKeywords)
         {
             if (word.Equals(k, StringComparison.OrdinalIgnoreCase))
             {

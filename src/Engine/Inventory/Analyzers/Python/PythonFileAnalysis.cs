@@ -17,7 +17,7 @@ internal sealed partial class PythonFileAnalysis
     private readonly RepositoryIndex repository;
     private readonly bool[] code;
     private readonly bool[] consumed;
-    private readonly List<Dictionary<string, Assignment>> scopes = new() { new Dictionary<string, Assignment>(StringComparer.Ordinal) };
+    private readonly List<Dictionary<string, Assignment>?> scopes = new() { null };
     private readonly List<RawImport> imports = new();
 
     private ScopeNode? top;
@@ -54,7 +54,8 @@ internal sealed partial class PythonFileAnalysis
         }
     }
 
-    private EvalContext Context() => lineContext ??= new EvalContext(top, lineBindings, currentLine);
+    /// <summary>The evaluation context here; shared by consecutive lines while the open blocks stay the same.</summary>
+    private EvalContext Context() => lineContext ??= new EvalContext(top, lineBindings);
 
     private void Push(ScopeNode node)
     {
@@ -114,8 +115,12 @@ internal sealed partial class PythonFileAnalysis
         lineIndent = line.Indent;
         lineEnd = end;
         currentLine = tk[first].Line;
-        lineBindings = null;
-        lineContext = null;
+        if (lineBindings is not null)
+        {
+            lineBindings = null;
+            lineContext = null;
+        }
+
         if (expectDocstring)
         {
             expectDocstring = false;
@@ -134,7 +139,7 @@ internal sealed partial class PythonFileAnalysis
         for (var i = first; i < end; i++)
         {
             ref var token = ref tk[i];
-            if (token.Line == token.EndLine)
+            if ((token.Flags & StringFlags.MultiLine) == 0)
             {
                 code[token.Line] = true;
             }
@@ -152,6 +157,7 @@ internal sealed partial class PythonFileAnalysis
         if (comprehension)
         {
             CollectComprehensions(first, end);
+            lineContext = null;
         }
 
         Scan(first, end);
@@ -303,7 +309,7 @@ internal sealed partial class PythonFileAnalysis
             {
                 var name = src.IsName(k + 1) ? src.String(k + 1) : null;
                 Push(new ScopeNode(keyword is "def" ? ScopeKind.Def : ScopeKind.Class, lineIndent, top, scopes.Count) { Name = name });
-                scopes.Add(new Dictionary<string, Assignment>(StringComparer.Ordinal));
+                scopes.Add(null);
                 expectDocstring = src.IsOp(end - 1, ':');
                 return i;
             }
@@ -376,7 +382,8 @@ internal sealed partial class PythonFileAnalysis
                 i += 2;
             }
 
-            var topName = module.Split('.')[0];
+            var dot = module.IndexOf('.');
+            var topName = dot < 0 ? module : module[..dot];
             SetAlias(alias ?? topName, alias is null ? topName : module);
             AddImport(new RawImport { Module = module, Line = line });
             if (!src.IsOp(i, ','))
@@ -621,6 +628,18 @@ internal sealed partial class PythonFileAnalysis
     /// </summary>
     private void Assignment(int i, int end)
     {
+        // Most statements are calls or expressions: look for "name =" / "name:" before allocating anything.
+        var probe = i;
+        while (probe + 2 < end && src.IsOp(probe + 1, '.') && src.IsName(probe + 2))
+        {
+            probe += 2;
+        }
+
+        if (!src.IsName(i) || !(src.IsOp(probe + 1, '=') || src.IsOp(probe + 1, ':')))
+        {
+            return;
+        }
+
         var stop = StatementEnd(i, end);
         List<string>? targets = null;
         var pos = i;
@@ -666,9 +685,10 @@ internal sealed partial class PythonFileAnalysis
         }
 
         var context = Context();
+        var names = scopes[ScopeId] ??= new Dictionary<string, Assignment>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            scopes[ScopeId][target] = new Assignment(pos, stop, context);
+            names[target] = new Assignment(pos, stop, context);
             var last = target[(target.LastIndexOf('.') + 1)..];
             if (last == "destination" && target.Contains('.'))
             {

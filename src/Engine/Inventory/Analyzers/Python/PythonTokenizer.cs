@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BqxAudit.Inventory.Analyzers.Python;
 
 internal enum TokenKind : byte
@@ -19,6 +21,9 @@ internal enum StringFlags : byte
 
     /// <summary>The string was not closed; the token ends where the tokenizer recovered.</summary>
     Unterminated = 16,
+
+    /// <summary>The string spans more than one line.</summary>
+    MultiLine = 32,
 }
 
 /// <summary>One token: a name, number, string (with its prefix and quotes) or operator.</summary>
@@ -27,7 +32,6 @@ internal struct Token
     public int Start;
     public int End;
     public int Line;
-    public int EndLine;
 
     /// <summary>For a bracket, the index of its partner; -1 when unmatched or not a bracket.</summary>
     public int Match;
@@ -66,8 +70,8 @@ internal sealed class TokenizedSource
 
     public string Text { get; }
 
-    /// <summary>The token buffer; only the first <see cref="Count"/> entries are tokens.</summary>
-    public Token[] Tokens { get; }
+    /// <summary>The token buffer (rented from the shared pool); only the first <see cref="Count"/> entries are tokens.</summary>
+    public Token[] Tokens { get; private set; }
 
     public int Count { get; }
 
@@ -93,6 +97,17 @@ internal sealed class TokenizedSource
     public bool IsName(int index, string value) => IsName(index) && Is(index, value);
 
     public string String(int index) => Text.Substring(Tokens[index].Start, Tokens[index].Length);
+
+    /// <summary>Returns the token buffer to the pool; the tokens must not be used afterwards.</summary>
+    public void Release()
+    {
+        var buffer = Tokens;
+        Tokens = Array.Empty<Token>();
+        if (buffer.Length > 0)
+        {
+            ArrayPool<Token>.Shared.Return(buffer);
+        }
+    }
 }
 
 /// <summary>
@@ -110,8 +125,9 @@ internal sealed class PythonTokenizer
     private readonly string text;
     private readonly List<SyntaxProblem> problems = new();
     private readonly List<HeaderComment> header = new();
-    private readonly List<LogicalLine> lines = new();
+    private readonly List<LogicalLine> lines;
     private readonly List<int> openers = new();
+    private readonly StringScanner scanner;
     private Token[] tokens;
     private int count;
     private int line = 1;
@@ -120,7 +136,9 @@ internal sealed class PythonTokenizer
     private PythonTokenizer(string text)
     {
         this.text = text;
-        tokens = new Token[Math.Max(16, Math.Min(text.Length / 4, 1 << 20))];
+        lines = new List<LogicalLine>(Math.Min(text.Length / 32 + 4, 1 << 14));
+        tokens = ArrayPool<Token>.Shared.Rent(Math.Max(64, Math.Min(text.Length / 3, 1 << 20)));
+        scanner = new StringScanner(text, problems);
     }
 
     public static TokenizedSource Tokenize(string text)
@@ -385,7 +403,6 @@ internal sealed class PythonTokenizer
     private int ReadString(int start, int quotePos, StringFlags flags)
     {
         var startLine = line;
-        var scanner = new StringScanner(text, problems);
         var end = scanner.Scan(quotePos, flags, ref line, 0, out var ok, out var triple);
         if (triple)
         {
@@ -413,7 +430,7 @@ internal sealed class PythonTokenizer
         }
 
         Add(TokenKind.String, start, end, startLine);
-        tokens[count - 1].Flags = flags;
+        tokens[count - 1].Flags = flags | (line != startLine ? StringFlags.MultiLine : StringFlags.None);
         tokens[count - 1].PrefixLength = (byte)(quotePos - start);
         return end;
     }
@@ -422,10 +439,13 @@ internal sealed class PythonTokenizer
     {
         if (count == tokens.Length)
         {
-            Array.Resize(ref tokens, tokens.Length * 2);
+            var bigger = ArrayPool<Token>.Shared.Rent(tokens.Length * 2);
+            Array.Copy(tokens, bigger, count);
+            ArrayPool<Token>.Shared.Return(tokens);
+            tokens = bigger;
         }
 
-        tokens[count++] = new Token { Start = start, End = end, Line = startLine, EndLine = line, Kind = kind, Match = -1 };
+        tokens[count++] = new Token { Start = start, End = end, Line = startLine, Kind = kind, Match = -1 };
     }
 
     private void Problem(int atLine, string message) => problems.Add(new SyntaxProblem(atLine, message));

@@ -60,8 +60,8 @@ internal sealed class ScopeNode
 /// <summary>A comprehension's <c>for targets in iterable</c> clause, valid on its logical line.</summary>
 internal sealed record CompBinding(string[]? Targets, int IterStart, int IterEnd);
 
-/// <summary>Where an expression is evaluated: the enclosing blocks, the line's comprehension clauses, the line.</summary>
-internal sealed record EvalContext(ScopeNode? Scope, List<CompBinding>? Bindings, int Line);
+/// <summary>Where an expression is evaluated: the enclosing blocks and the line's comprehension clauses.</summary>
+internal sealed record EvalContext(ScopeNode? Scope, List<CompBinding>? Bindings);
 
 /// <summary>The latest <c>name = value</c> seen for a name in a scope, evaluated lazily (and once).</summary>
 internal sealed class Assignment

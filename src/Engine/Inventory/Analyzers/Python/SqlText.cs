@@ -120,7 +120,7 @@ internal static class SqlText
         var ctes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var c = new Cursor(s);
         var parens = new List<(bool Function, bool Select)>();
-        string? previousWord = null;
+        var previousIntroducer = false;
         var previousWasIdentifier = false;
         var inMerge = false;
         string? altered = null;
@@ -137,16 +137,16 @@ internal static class SqlText
             {
                 c.SkipStringLiteral();
                 previousWasIdentifier = false;
-                previousWord = null;
+                previousIntroducer = false;
                 continue;
             }
 
             if (ch == '(')
             {
-                parens.Add((previousWasIdentifier && (previousWord is null || !ParenIntroducers.Contains(previousWord)), false));
+                parens.Add((previousWasIdentifier && !previousIntroducer, false));
                 c.Pos++;
                 previousWasIdentifier = false;
-                previousWord = null;
+                previousIntroducer = false;
                 continue;
             }
 
@@ -159,7 +159,7 @@ internal static class SqlText
 
                 c.Pos++;
                 previousWasIdentifier = false;
-                previousWord = null;
+                previousIntroducer = false;
                 continue;
             }
 
@@ -170,7 +170,7 @@ internal static class SqlText
                 parens.Clear();
                 c.Pos++;
                 previousWasIdentifier = false;
-                previousWord = null;
+                previousIntroducer = false;
                 continue;
             }
 
@@ -178,22 +178,24 @@ internal static class SqlText
             {
                 c.Pos++;
                 previousWasIdentifier = false;
-                previousWord = null;
+                previousIntroducer = false;
                 continue;
             }
 
             var start = c.Pos;
-            var token = c.Path();
-            if (token.Length == 0)
+            var tokenEnd = c.PathEnd();
+            if (tokenEnd == start)
             {
                 c.Pos = start + 1;
                 continue;
             }
 
+            var token = s.AsSpan(start, tokenEnd - start);
             var bare = Cursor.IsBareWord(token);
-            var word = bare ? token.ToUpperInvariant() : "";
+            var word = bare ? Keyword(token) ?? "" : "";
+            var introducer = word.Length > 0 && ParenIntroducers.Contains(word);
             previousWasIdentifier = true;
-            previousWord = bare ? token : null;
+            previousIntroducer = introducer;
             switch (word)
             {
                 case "SELECT":
@@ -300,9 +302,9 @@ internal static class SqlText
                     AddPath(c, refs, written: false, rejectCall: true);
                     break;
                 default:
-                    if (bare && !Reserved.Contains(token) && FollowedByAsParen(c))
+                    if (bare && FollowedByAsParen(c) && token.ToString() is var name && !Reserved.Contains(name))
                     {
-                        ctes.Add(token);
+                        ctes.Add(name);
                     }
 
                     break;
@@ -315,6 +317,66 @@ internal static class SqlText
         }
 
         return refs;
+    }
+
+    /// <summary>The keyword a bare word is (upper case), for the keywords the scan acts on; null otherwise. No allocation.</summary>
+    private static string? Keyword(ReadOnlySpan<char> word)
+    {
+        if (word.Length < 2 || word.Length > 9 || !char.IsAsciiLetter(word[0]))
+        {
+            return null;
+        }
+
+        Span<char> upper = stackalloc char[9];
+        var n = word.ToUpperInvariant(upper);
+        return upper[..n] switch
+        {
+            "SELECT" => "SELECT",
+            "CREATE" => "CREATE",
+            "INSERT" => "INSERT",
+            "MERGE" => "MERGE",
+            "UPDATE" => "UPDATE",
+            "DELETE" => "DELETE",
+            "TRUNCATE" => "TRUNCATE",
+            "DROP" => "DROP",
+            "ALTER" => "ALTER",
+            "RENAME" => "RENAME",
+            "LOAD" => "LOAD",
+            "IN" => "IN",
+            "EXISTS" => "EXISTS",
+            "FROM" => "FROM",
+            "JOIN" => "JOIN",
+            "AS" => "AS",
+            "WHERE" => "WHERE",
+            "ON" => "ON",
+            "AND" => "AND",
+            "OR" => "OR",
+            "NOT" => "NOT",
+            "UNION" => "UNION",
+            "ALL" => "ALL",
+            "ANY" => "ANY",
+            "SOME" => "SOME",
+            "WITH" => "WITH",
+            "USING" => "USING",
+            "THEN" => "THEN",
+            "ELSE" => "ELSE",
+            "WHEN" => "WHEN",
+            "BY" => "BY",
+            "HAVING" => "HAVING",
+            "QUALIFY" => "QUALIFY",
+            "INTERSECT" => "INTERSECT",
+            "EXCEPT" => "EXCEPT",
+            "DISTINCT" => "DISTINCT",
+            "VALUES" => "VALUES",
+            "SET" => "SET",
+            "LATERAL" => "LATERAL",
+            "TABLE" => "TABLE",
+            "INTO" => "INTO",
+            "CASE" => "CASE",
+            "RETURN" => "RETURN",
+            "RETURNS" => "RETURNS",
+            _ => null,
+        };
     }
 
     private static void Create(Cursor c, List<SqlTableRef> refs)
@@ -478,7 +540,7 @@ internal static class SqlText
 
         public static bool IsPathStart(char ch) => IsWordChar(ch) || ch is '`' or '[';
 
-        public static bool IsBareWord(string s)
+        public static bool IsBareWord(ReadOnlySpan<char> s)
         {
             foreach (var ch in s)
             {
@@ -533,6 +595,13 @@ internal static class SqlText
         /// <summary>A run of path characters: words, placeholders, <c>.</c>, <c>-</c>, <c>:</c>, <c>*</c>, backquoted and bracketed parts.</summary>
         public string Path()
         {
+            var start = Pos;
+            return Text[start..PathEnd()];
+        }
+
+        /// <summary>Advances over a path (see <see cref="Path"/>) and returns where it ends.</summary>
+        public int PathEnd()
+        {
             var s = Text;
             var start = Pos;
             while (Pos < s.Length)
@@ -562,22 +631,27 @@ internal static class SqlText
                 }
             }
 
-            return s[start..Pos];
+            return Pos;
         }
 
-        public bool SkipWordIf(params string[] words)
+        /// <summary>Skips the next word when it is one of the given keywords (case-insensitive).</summary>
+        public bool SkipWordIf(string a, string? b = null, string? c = null)
         {
-            var save = Pos;
-            var w = Word();
-            foreach (var candidate in words)
+            var start = Pos;
+            var end = start;
+            while (end < Text.Length && (char.IsLetterOrDigit(Text[end]) || Text[end] == '_'))
             {
-                if (w.Equals(candidate, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
+                end++;
             }
 
-            Pos = save;
+            var w = Text.AsSpan(start, end - start);
+            if (w.Equals(a, StringComparison.OrdinalIgnoreCase) || (b is not null && w.Equals(b, StringComparison.OrdinalIgnoreCase))
+                || (c is not null && w.Equals(c, StringComparison.OrdinalIgnoreCase)))
+            {
+                Pos = end;
+                return true;
+            }
+
             return false;
         }
 
