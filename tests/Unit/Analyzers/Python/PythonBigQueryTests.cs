@@ -292,4 +292,37 @@ public sealed class PythonBigQueryTests
             new[] { "gs://bqx-ml-staging/checkpoints/", "gs://docs-bucket/readme.txt", "gs://{BUCKET}/checkpoints/{pair}/{date}.parquet", "gs://{BUCKET}/merged/{name}.parquet" },
             record.GcsUris);
     }
+
+    [Fact]
+    public void Analyze_WhenATableNameIsKeptOnSelf_ShouldResolveItInOtherMethods()
+    {
+        var record = Py.Analyze(Py.Lines(
+            "from google.cloud import bigquery",
+            "class Renamer:",
+            "    def __init__(self, pair):",
+            "        self.client = bigquery.Client()",
+            "        self.target = f'bqx_ml_v3_features_v2.cov_{pair}'",
+            "    def run(self):",
+            "        self.client.delete_table(self.target)",
+            "        self.client.query(f'CREATE TABLE `{self.target}` AS SELECT 1')"));
+
+        Assert.Equal(new[] { "bqx_ml_v3_features_v2.cov_{pair}" }, record.TablesWritten);
+        Assert.Equal(5, record.Template("bqx_ml_v3_features_v2.cov_{pair}").Line);
+    }
+
+    [Fact]
+    public void Analyze_WhenFormatTakesKeywords_ShouldKeyValuesByKeyword()
+    {
+        var record = Py.Analyze(Py.Lines(
+            "TEMPLATE = '{dataset}.mkt_{kind}_{pair}'",
+            "PAIRS = ['eurusd']",
+            "for p in PAIRS:",
+            "    client.get_table(TEMPLATE.format(dataset='ds', kind=k, pair=p))"));
+
+        Assert.Equal(new[] { "{dataset}.mkt_{kind}_{pair}" }, record.TablesRead);
+        var template = record.Template("{dataset}.mkt_{kind}_{pair}");
+        Assert.Equal(new[] { "eurusd" }, template.Values["pair"]);
+        Assert.Equal(new[] { "ds" }, template.Values["dataset"]);
+        Assert.False(template.Values.ContainsKey("kind"));
+    }
 }

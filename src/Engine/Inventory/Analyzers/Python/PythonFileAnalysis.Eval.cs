@@ -609,9 +609,15 @@ internal sealed partial class PythonFileAnalysis
         return -1;
     }
 
-    /// <summary>Values of a placeholder's expression: loop literals, or a simple assignment of a string literal.</summary>
+    /// <summary>Values of a placeholder's expression: a string literal argument, loop literals, or a simple assignment of a string literal.</summary>
     private List<string>? PlaceholderValues(string expression, EvalContext context)
     {
+        if (expression.Length >= 2 && expression[0] is '\'' or '"' && expression[^1] == expression[0]
+            && expression.AsSpan(1, expression.Length - 2).IndexOfAny(expression[0], '\\') < 0)
+        {
+            return new List<string> { expression[1..^1] }; // .format(kind='agg')
+        }
+
         if (!TemplateField.IsIdentifier(expression))
         {
             return null;

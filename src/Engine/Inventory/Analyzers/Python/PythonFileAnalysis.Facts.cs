@@ -104,7 +104,7 @@ internal sealed partial class PythonFileAnalysis
         return Imported(name) ?? (name is "sys" or "site" or "subprocess" or "os" or "asyncio" or "click" or "getpass" or "pandas_gbq" ? name.ToString() : null);
     }
 
-    private void NamePattern(int i, int end, int depth)
+    private void NamePattern(int i, int end)
     {
         ref var t = ref tk[i];
         var name = src.TextOf(i);

@@ -8,6 +8,29 @@ namespace BqxAudit.Inventory.Analyzers.Python;
 /// collects imports, flags, commands, BigQuery names, GCS URIs and SQL on the way. Expressions are
 /// evaluated only where a fact needs them (a call argument, a template placeholder), each at most once.
 /// </summary>
+/// <remarks>
+/// <para><b>Which strings are table names.</b> A string (literal, f-string, <c>.format</c>/<c>%</c> template or
+/// <c>+</c> concatenation) is a BigQuery table name when it is
+/// (1) a table position in SQL text — CREATE/INSERT/MERGE/ALTER/DROP/TRUNCATE/UPDATE/DELETE targets are
+/// written, FROM/JOIN/MERGE … USING/CLONE sources are read;
+/// (2) the table argument of a google-cloud-bigquery client call (<c>create_table</c>, <c>delete_table</c>,
+/// <c>insert_rows*</c>, <c>update_table</c>, <c>load_table_from_*</c> and <c>copy_table</c> destinations are written;
+/// <c>get_table</c>, <c>list_rows</c>, <c>extract_table</c> and <c>copy_table</c> sources are read), a
+/// <c>destination=</c> of a job config or <c>job_config.destination = …</c>, or <c>to_gbq</c>'s table — when the
+/// file imports BigQuery or the receiver is named like a client;
+/// (3) a table argument of a <c>bq</c> command run through subprocess/os.system;
+/// (4) assigned to a variable whose name contains "table" or "tbl", or returned by a function whose name
+/// does — these are recorded as name templates only, since nothing says whether they are written or read.
+/// A variable with any other name (<c>target_id</c>, <c>dest</c>, <c>name</c>) counts when it is later used
+/// in one of the positions (1)–(3): the name is resolved to its latest assignment, and the template is
+/// recorded at the line that builds it. A table reference that is only a placeholder (<c>`{table_id}`</c>)
+/// is replaced by what the name resolves to.</para>
+/// <para><b>Templates.</b> Table names list templates with <c>{name}</c> for a plain (dotted) name and
+/// <c>{}</c> for any other expression; <c>.format</c>/<c>%</c> slots as written (<c>{}</c>, <c>{0}</c>,
+/// <c>{kind}</c>). <see cref="NameTemplate"/>s keep every placeholder as written (<c>{pair.upper()}</c>) and
+/// give the literal values of placeholders bound by a <c>for</c> loop or comprehension over literal
+/// strings (see <c>IterValues</c>), or by a plain string assignment.</para>
+/// </remarks>
 internal sealed partial class PythonFileAnalysis
 {
     private readonly SourceText source;
@@ -83,6 +106,19 @@ internal sealed partial class PythonFileAnalysis
     }
 
     private int ScopeId => top?.ScopeId ?? 0;
+
+    private int ClassScopeId()
+    {
+        for (var p = top; p is not null; p = p.Parent)
+        {
+            if (p.Kind == ScopeKind.Class)
+            {
+                return p.ScopeId;
+            }
+        }
+
+        return ScopeId;
+    }
 
     private void ProcessLine(LogicalLine line)
     {
@@ -265,7 +301,7 @@ internal sealed partial class PythonFileAnalysis
 
                     break;
                 case TokenKind.Name:
-                    NamePattern(i, end, depth);
+                    NamePattern(i, end);
                     break;
                 case TokenKind.String when !consumed[i]:
                     StringChain(i, end);
@@ -685,9 +721,11 @@ internal sealed partial class PythonFileAnalysis
         }
 
         var context = Context();
-        var names = scopes[ScopeId] ??= new Dictionary<string, Assignment>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
+            // self.x set in one method is read in another: keep it with the class.
+            var scope = target.StartsWith("self.", StringComparison.Ordinal) ? ClassScopeId() : ScopeId;
+            var names = scopes[scope] ??= new Dictionary<string, Assignment>(StringComparer.Ordinal);
             names[target] = new Assignment(pos, stop, context);
             var last = target[(target.LastIndexOf('.') + 1)..];
             if (last == "destination" && target.Contains('.'))
