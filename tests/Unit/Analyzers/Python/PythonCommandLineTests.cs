@@ -101,6 +101,7 @@ public sealed class PythonCommandLineTests
     [InlineData("answer = input('Proceed? [y/N] ')\n", true)]
     [InlineData("if input().lower() != 'y':\n    raise SystemExit\n", true)]
     [InlineData("import getpass\npw = getpass.getpass()\n", true)]
+    [InlineData("import click\nif click.confirm('Drop 1,596 tables?'):\n    pass\n", true)]
     [InlineData("widget.input('x')\n", false)]
     [InlineData("def input(prompt):\n    return 'y'\n", false)]
     [InlineData("# input('x')\nmsg = \"input('x')\"\n", false)]

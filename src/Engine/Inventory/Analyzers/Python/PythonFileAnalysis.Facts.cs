@@ -193,6 +193,7 @@ internal sealed partial class PythonFileAnalysis
             case "option" or "argument" when Receiver(i - 2) == "click":
                 ClickParameter(i + 1, t.Line, positional: name is "argument");
                 break;
+            case "prompt" or "confirm" when Receiver(i - 2) == "click":
             case "getpass" when Receiver(i - 2) == "getpass":
                 interactiveLine = interactiveLine == 0 ? t.Line : interactiveLine;
                 break;
