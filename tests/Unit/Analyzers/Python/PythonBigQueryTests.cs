@@ -229,6 +229,7 @@ public sealed class PythonBigQueryTests
             "import os, subprocess",
             "from subprocess import check_output as co",
             "PROJECT = 'bqx-ml'",
+            "DS = 'bqx-ml:bqx_ml_v3_features_v2'",
             "for name in ['cov_a', 'cov_b']:",
             "    subprocess.run(['bq', 'rm', '-f', '-t', f'{PROJECT}:bqx_ml_v3_features_v2.{name}'], check=True)",
             "cmd = ['bq', '--location', 'US', 'cp', '-f', 'ds.src1,ds.src2', 'ds.dst']",
@@ -237,12 +238,14 @@ public sealed class PythonBigQueryTests
             "co('bq mk --dataset bqx-ml:new_ds', shell=True)",
             "subprocess.run('bq load --source_format=PARQUET ds.loaded gs://b/x.parquet', shell=True)",
             "subprocess.run(['bq', 'query', '--destination_table=ds.q_dest', '--replace', sql])",
-            "subprocess.run(['bq', 'mk', '--view', 'SELECT a FROM ds.base', 'ds.v'])"));
+            "subprocess.run(['bq', 'mk', '--view', 'SELECT a FROM ds.base', 'ds.v'])",
+            "os.system(f'bq rm -f {DS}.{name}')"));
 
         Assert.Equal(new[] { "bq", "gsutil" }, record.ToolsInvoked);
-        Assert.Equal(new[] { "ds.dst", "ds.loaded", "ds.q_dest", "ds.v", "{PROJECT}.bqx_ml_v3_features_v2.{name}" }, record.TablesWritten);
+        Assert.Equal(new[] { "ds.dst", "ds.loaded", "ds.q_dest", "ds.v", "{DS}.{name}", "{PROJECT}.bqx_ml_v3_features_v2.{name}" }, record.TablesWritten);
+        Assert.Equal(new[] { "bqx-ml.bqx_ml_v3_features_v2" }, record.Template("{DS}.{name}").Values["DS"]);
         var rm = record.Template("{PROJECT}.bqx_ml_v3_features_v2.{name}");
-        Assert.Equal(5, rm.Line);
+        Assert.Equal(6, rm.Line);
         Assert.Equal(new[] { "cov_a", "cov_b" }, rm.Values["name"]);
         Assert.Equal(new[] { "bqx-ml" }, rm.Values["PROJECT"]);
         Assert.Equal(new[] { "ds.base", "ds.q_src", "ds.src1", "ds.src2" }, record.TablesRead);

@@ -637,7 +637,8 @@ internal sealed partial class PythonFileAnalysis
     }
 
     /// <summary>Records a table-name template with the values its placeholders are known to take.</summary>
-    private void AddNameTemplate(StrTemplate value, int line, EvalContext context)
+    /// <param name="tablePath">The template is a table path as listed (<c>project:dataset</c> written as <c>project.dataset</c>), so values get the same spelling.</param>
+    private void AddNameTemplate(StrTemplate value, int line, EvalContext context, bool tablePath = false)
     {
         if (!value.HasFields)
         {
@@ -655,7 +656,7 @@ internal sealed partial class PythonFileAnalysis
         {
             if (field.Binding is { } binding && !entry.Values.ContainsKey(field.Key) && PlaceholderValues(binding, context) is { } values)
             {
-                entry.Values[field.Key] = values.Distinct(StringComparer.Ordinal).ToList();
+                entry.Values[field.Key] = (tablePath ? values.Select(v => v.Replace(':', '.')) : values).Distinct(StringComparer.Ordinal).ToList();
             }
         }
 

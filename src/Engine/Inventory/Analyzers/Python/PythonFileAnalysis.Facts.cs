@@ -530,7 +530,7 @@ internal sealed partial class PythonFileAnalysis
         }
 
         (isWritten ? written : read).Add(value.Simple());
-        AddNameTemplate(value, line, context);
+        AddNameTemplate(value, line, context, tablePath: true);
     }
 
     /// <summary>Backquotes dropped, <c>project:dataset.table</c> as <c>project.dataset.table</c>, surrounding whitespace trimmed.</summary>

@@ -76,14 +76,6 @@ internal static class StringDecoder
         AppendLiteral(text, chunk, to, raw, b);
     }
 
-    /// <summary>The text of one string token, f-string fields as written.</summary>
-    public static string Literal(TokenizedSource src, int index)
-    {
-        var b = new StrTemplateBuilder();
-        Append(src, index, b);
-        return b.Build().AsWritten();
-    }
-
     private static string Collapse(ReadOnlySpan<char> expr)
     {
         // Expressions spread over lines inside triple-quoted f-strings are keyed on one line.
