@@ -53,6 +53,12 @@ public sealed class ImportRecord
     public string? Distribution { get; set; }
 
     public int Line { get; set; }
+
+    /// <summary>
+    /// True when the script copes without the module: the import sits in a <c>try:</c> whose <c>except</c>
+    /// catches ImportError (or ModuleNotFoundError, Exception, a bare except), or under <c>if TYPE_CHECKING:</c>.
+    /// </summary>
+    public bool Optional { get; set; }
 }
 
 /// <summary>A command-line flag or positional a script accepts (argparse <c>add_argument</c>).</summary>
