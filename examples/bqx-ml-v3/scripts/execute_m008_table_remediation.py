@@ -5,7 +5,7 @@ import json
 
 from google.cloud import bigquery
 
-from m008_rules import suggest_name
+from bqx_common.m008_rules import suggest_name
 
 
 def main():

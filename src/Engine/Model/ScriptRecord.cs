@@ -138,7 +138,7 @@ public sealed class ScriptRecord
     public List<string> TablesRead { get; set; } = new();
     public List<string> GcsUris { get; set; } = new();
 
-    /// <summary>Table names built from templates, with the values each placeholder takes where known.</summary>
+    /// <summary>Names of tables the script writes, built from templates, with the values each placeholder takes where known.</summary>
     public List<NameTemplate> NameTemplates { get; set; } = new();
 
     /// <summary>SQL string literals, kept for cost estimation.</summary>

@@ -28,7 +28,7 @@ public sealed class PythonBigQueryTests
     [Theory]
     [InlineData("INSERT INTO ds.target (a) SELECT a FROM ds.source", "ds.target", "ds.source")]
     [InlineData("MERGE ds.target t USING ds.staging s ON t.id = s.id WHEN MATCHED THEN UPDATE SET a = s.a WHEN NOT MATCHED THEN DELETE", "ds.target", "ds.staging")]
-    [InlineData("ALTER TABLE IF EXISTS proj.ds.cov_old RENAME TO cov_new", "proj.ds.cov_new,proj.ds.cov_old", "")]
+    [InlineData("ALTER TABLE IF EXISTS proj.ds.cov_old RENAME TO cov_new", "proj.ds.cov_new", "proj.ds.cov_old")]
     [InlineData("DROP TABLE IF EXISTS `proj.ds.tmp`", "proj.ds.tmp", "")]
     [InlineData("DROP VIEW ds.v_old", "ds.v_old", "")]
     [InlineData("DELETE FROM ds.t WHERE d < '2020-01-01'", "ds.t", "")]
@@ -111,7 +111,7 @@ public sealed class PythonBigQueryTests
         Assert.Equal(new[] { "45", "90" }, cov.Values["1"]);
         Assert.False(cov.Values.ContainsKey("2"));
         Assert.Equal(new[] { "ds.{}_{}" }, record.TablesRead);
-        Assert.Equal(new[] { "agg", "mom" }, record.Template("ds.{}_{}").Values["0"]);
+        Assert.DoesNotContain(record.NameTemplates, t => t.Template == "ds.{}_{}"); // read, not generated
     }
 
     [Fact]
@@ -196,7 +196,9 @@ public sealed class PythonBigQueryTests
             "        dest = f'{DATASET}.lag_{pair}'",
             "        client.create_table(dest)"));
 
-        Assert.Equal(new[] { "{DATASET}.cov_{pair}", "{DATASET}.lag_{pair}", "{DATASET}.{old}" }, record.TablesWritten);
+        Assert.Equal(new[] { "{DATASET}.cov_{pair}", "{DATASET}.lag_{pair}" }, record.TablesWritten);
+        Assert.Equal(new[] { "{DATASET}.{old}" }, record.TablesRead); // renamed away: it must exist, and is not a generated name
+        Assert.DoesNotContain(record.NameTemplates, t => t.Template.EndsWith("{old}", StringComparison.Ordinal));
         var cov = record.Template("{DATASET}.cov_{pair}");
         Assert.Equal(6, cov.Line);
         Assert.Equal(new[] { "eurusd", "gbpusd" }, cov.Values["pair"]);
@@ -320,9 +322,9 @@ public sealed class PythonBigQueryTests
             "TEMPLATE = '{dataset}.mkt_{kind}_{pair}'",
             "PAIRS = ['eurusd']",
             "for p in PAIRS:",
-            "    client.get_table(TEMPLATE.format(dataset='ds', kind=k, pair=p))"));
+            "    client.create_table(TEMPLATE.format(dataset='ds', kind=k, pair=p))"));
 
-        Assert.Equal(new[] { "{dataset}.mkt_{kind}_{pair}" }, record.TablesRead);
+        Assert.Equal(new[] { "{dataset}.mkt_{kind}_{pair}" }, record.TablesWritten);
         var template = record.Template("{dataset}.mkt_{kind}_{pair}");
         Assert.Equal(new[] { "eurusd" }, template.Values["pair"]);
         Assert.Equal(new[] { "ds" }, template.Values["dataset"]);

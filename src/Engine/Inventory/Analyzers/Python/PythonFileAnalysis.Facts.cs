@@ -530,7 +530,11 @@ internal sealed partial class PythonFileAnalysis
         }
 
         (isWritten ? written : read).Add(value.Simple());
-        AddNameTemplate(value, line, context, tablePath: true);
+        if (isWritten)
+        {
+            // Only names the script produces are its generated names; a table it reads (or renames away) is not.
+            AddNameTemplate(value, line, context, tablePath: true);
+        }
     }
 
     /// <summary>Backquotes dropped, <c>project:dataset.table</c> as <c>project.dataset.table</c>, surrounding whitespace trimmed.</summary>

@@ -269,6 +269,14 @@ internal static class SqlText
                         if (target is not null)
                         {
                             var dot = altered.LastIndexOf('.');
+                            // The renamed table must exist (read); only the new name is written, so naming
+                            // checks judge the name the script produces, not the one it fixes.
+                            var source = refs.FindLastIndex(r => r.Written && r.Path == altered);
+                            if (source >= 0)
+                            {
+                                refs[source] = new SqlTableRef(false, altered);
+                            }
+
                             // RENAME TO takes a bare name in the same dataset; a lone placeholder may hold the whole path.
                             var bareName = !target.Contains('.') && !(target.Length == 1 && StrTemplate.IsMask(target[0]));
                             refs.Add(new SqlTableRef(true, bareName && dot > 0 ? altered[..(dot + 1)] + target : target));
