@@ -97,6 +97,16 @@ public class TableNameSourcesTests
     }
 
     [Fact]
+    public void FromFile_WhenCommentLineHasCommas_ShouldStillReadAPlainList()
+    {
+        using var dir = new TempDir();
+        var (entries, host) = ReadFile(dir, "tables.txt", "# listing of ds, one name per line\nagg_idx_eurusd\nmkt_agg_idx\n", FeaturesDataset);
+
+        Assert.Equal(new[] { "agg_idx_eurusd", "mkt_agg_idx" }, entries.Select(e => e.TableName));
+        Assert.Empty(host.Errors);
+    }
+
+    [Fact]
     public void FromFile_WhenValidAndBadNamesAreMixed_ShouldStillClassifyTheValidOnes()
     {
         using var dir = new TempDir();

@@ -439,11 +439,12 @@ public static class TableNameSources
             return t == "BASE_TABLE" ? "TABLE" : t;
         }
 
+        /// <summary>The first line that is neither blank nor a '#' comment: what decides the file's format.</summary>
         private static string FirstNonBlankLine(string text)
         {
             foreach (var line in Lines(text))
             {
-                if (line.Trim().Length > 0)
+                if (line.Trim().Length > 0 && !line.TrimStart().StartsWith('#'))
                 {
                     return line.Trim();
                 }
