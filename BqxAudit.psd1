@@ -14,6 +14,8 @@
     TypesToProcess       = @('BqxAudit.Types.ps1xml')
     CmdletsToExport      = @(
         'Get-BqxScriptInventory'
+        'Test-BqxNamingCompliance'
+        'Get-BqxRenamePlan'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

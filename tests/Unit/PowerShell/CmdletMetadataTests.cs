@@ -177,13 +177,20 @@ public sealed partial class CmdletMetadataTests
     [Fact]
     public void DefaultParameterSetName_WhenCmdletDeclaresSets_ShouldNameOneOfThem()
     {
+        // A default set that no parameter declares is PowerShell's way to say "none of the optional
+        // sets": it resolves only when every declared set has a mandatory parameter to tell it apart.
+        bool EveryDeclaredSetHasAMandatoryParameter(CmdletMetadata c) => c.ParameterSetNames
+            .Where(s => s != ModuleMetadata.AllParameterSets)
+            .All(s => c.Parameters.Any(p => p.Sets.Any(x => x.Name == s && x.Mandatory)));
+
         var offenders = module.Cmdlets
             .Where(c => c.ParameterSetNames is not [ModuleMetadata.AllParameterSets])
-            .Where(c => c.DefaultParameterSetName is null || !c.ParameterSetNames.Contains(c.DefaultParameterSetName))
+            .Where(c => c.DefaultParameterSetName is null ||
+                        (!c.ParameterSetNames.Contains(c.DefaultParameterSetName) && !EveryDeclaredSetHasAMandatoryParameter(c)))
             .Select(c => $"{c.Name}: default '{c.DefaultParameterSetName}', sets {string.Join(", ", c.ParameterSetNames)}")
             .ToArray();
 
-        Assert.True(offenders.Length == 0, "A cmdlet with parameter sets needs a DefaultParameterSetName that is one of them: " + string.Join("; ", offenders));
+        Assert.True(offenders.Length == 0, "A cmdlet with parameter sets needs a DefaultParameterSetName that is one of them (or a set of its own when every declared set has a mandatory parameter): " + string.Join("; ", offenders));
     }
 
     internal static bool IsSingularNoun(string noun)
