@@ -90,6 +90,23 @@ public sealed class DeclaredRequirement
     public bool? AppliesTo(IReadOnlyDictionary<string, string> environment) => ParsedMarker?.Evaluate(environment) ?? true;
 
     public override string ToString() => $"{Location}: {Text}";
+
+    internal static DeclaredRequirement From(Pep508Requirement r, string file, int line, RequirementSource source, string? group = null, string? text = null) => new()
+    {
+        Name = r.Name,
+        RawName = r.RawName,
+        Extras = r.Extras,
+        Specifier = r.Specifier,
+        SpecifierSet = r.SpecifierSet,
+        Marker = r.Marker,
+        ParsedMarker = r.ParsedMarker,
+        Url = r.Url,
+        File = file,
+        Line = line,
+        Source = source,
+        Group = group,
+        Text = text ?? r.ToString(),
+    };
 }
 
 /// <summary>What parsing one or more manifests produced: the requirements, and what was wrong.</summary>
