@@ -9,7 +9,7 @@ namespace BqxAudit.Checks.Dependencies;
 /// <list type="bullet">
 /// <item><c>-r</c>/<c>--requirement</c> and <c>-c</c>/<c>--constraint</c> include a file resolved relative to
 /// the including file (a cycle or a missing target is a diagnostic at the including line; a
-/// remote include is not followed); what a constraints file includes is a constraint too;</item>
+/// remote include is not followed); a <c>-r</c> include keeps the source kind of the including file (what a constraints file includes is a constraint too);</item>
 /// <item><c>-e</c>/<c>--editable</c> marks the requirement editable;</item>
 /// <item><c>--hash</c> values are kept; <c>--global-option</c>/<c>--config-settings</c> are ignored;</item>
 /// <item>index and install options (<c>-i</c>, <c>--index-url</c>, <c>--extra-index-url</c>, <c>-f</c>,
@@ -208,7 +208,7 @@ public sealed partial class RequirementsFileParser
         switch (option)
         {
             case "-r" or "--requirement":
-                Include(option, value!, line, fullPath, file, source == RequirementSource.Constraints ? source : RequirementSource.Requirements, state, stack);
+                Include(option, value!, line, fullPath, file, source, state, stack);
                 return;
             case "-c" or "--constraint":
                 Include(option, value!, line, fullPath, file, RequirementSource.Constraints, state, stack);
