@@ -197,8 +197,9 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
 
     public static bool operator >=(Pep440Version a, Pep440Version b) => a.CompareTo(b) >= 0;
 
-    /// <summary>Same version with the release replaced (used to build candidates and prefixes).</summary>
-    internal static Pep440Version FromRelease(long epoch, IEnumerable<long> release) => new(epoch, release.ToArray(), null, null, null, null, null);
+    /// <summary>A version from its parts (used to build candidate versions).</summary>
+    internal static Pep440Version Create(long epoch, IEnumerable<long> release, string? preLabel = null, long? preNumber = null, long? post = null, long? dev = null) =>
+        new(epoch, release.ToArray(), preLabel, preLabel is null ? null : preNumber ?? 0, post, dev, null);
 
     private (int Phase, int Label, long Number) PreRank()
     {
