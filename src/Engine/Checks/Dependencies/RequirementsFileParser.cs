@@ -17,8 +17,8 @@ namespace BqxAudit.Checks.Dependencies;
 /// <c>--no-binary</c>, <c>--prefer-binary</c>, <c>--require-hashes</c>, <c>--use-feature</c>) are ignored;</item>
 /// <item>URL, VCS, archive and path requirements take their name from <c>#egg=</c> or the archive
 /// file name; without one they are reported (<see cref="DependencyDiagnosticCode.NameUnknown"/>) and skipped;</item>
-/// <item><c>${VAR}</c> references are not expanded: kept in the text, and a specifier that uses one
-/// is kept unparsed (<see cref="DeclaredRequirement.SpecifierSet"/> null).</item>
+/// <item><c>${VAR}</c> (and <c>$VAR</c>) references are not expanded: kept in the text, and a specifier
+/// that uses one is kept unparsed (<see cref="DeclaredRequirement.SpecifierSet"/> null).</item>
 /// </list>
 /// Invalid UTF-8 is a diagnostic; the text is decoded with U+FFFD and still parsed. A malformed
 /// line is a diagnostic at file:line; the rest of the file is parsed.
@@ -309,7 +309,7 @@ public sealed partial class RequirementsFileParser
         return hashes;
     }
 
-    private static void AddRequirement(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes)
+    internal static void AddRequirement(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes)
     {
         if (!NamedUrl().IsMatch(text) && LooksLikeLocation(text))
         {
@@ -339,7 +339,7 @@ public sealed partial class RequirementsFileParser
             return;
         }
 
-        if (text.Contains("${", StringComparison.Ordinal) && UnexpandedSpecifier().Match(text) is { Success: true } m)
+        if (VariableReference().IsMatch(text) && UnexpandedSpecifier().Match(text) is { Success: true } m)
         {
             // pip expands ${VAR} at install time; the auditor does not know the value.
             var name = m.Groups["name"].Value;
@@ -486,7 +486,7 @@ public sealed partial class RequirementsFileParser
     }
 
     /// <summary>Whitespace-separated tokens; single or double quotes group (and are removed).</summary>
-    private static List<string> Tokenize(string text)
+    internal static List<string> Tokenize(string text)
     {
         var tokens = new List<string>();
         var current = new System.Text.StringBuilder();
@@ -578,6 +578,9 @@ public sealed partial class RequirementsFileParser
 
     [GeneratedRegex(@"^(.+?)-[0-9]")]
     private static partial Regex SdistName();
+
+    [GeneratedRegex(@"\$\{?[A-Za-z_]")]
+    private static partial Regex VariableReference();
 
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?")]
     private static partial Regex UnexpandedSpecifier();
