@@ -246,8 +246,18 @@ public sealed partial class RequirementsFileParser
             return;
         }
 
-        var local = target.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(target).LocalPath : target;
-        var targetFull = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, local));
+        string targetFull;
+        try
+        {
+            var local = target.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? new Uri(target).LocalPath : target;
+            targetFull = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, local));
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.IncludeMissing, file, line, $"'{option} {target}' is not a usable path: {e.Message}"));
+            return;
+        }
+
         var at = stack.IndexOf(targetFull);
         if (at >= 0)
         {
@@ -311,6 +321,13 @@ public sealed partial class RequirementsFileParser
 
     internal static void AddRequirement(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes)
     {
+        text = text.Trim();
+        if (text.Length == 0)
+        {
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line, "an empty requirement"));
+            return;
+        }
+
         if (!NamedUrl().IsMatch(text) && LooksLikeLocation(text))
         {
             AddLocation(text, line, file, source, state, editable, hashes);
@@ -415,7 +432,8 @@ public sealed partial class RequirementsFileParser
 
     private static bool LooksLikeLocation(string text)
     {
-        var first = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0].Split(';')[0];
+        var words = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+        var first = words.Length == 0 ? string.Empty : words[0].Split(';')[0];
         if (first.Length == 0)
         {
             return false;
