@@ -71,6 +71,17 @@ public class RequirementsFileParserTests
     }
 
     [Fact]
+    public void Parse_WhenMalformedLineIsIndented_ShouldPointTheColumnIntoThePhysicalLine()
+    {
+        using var dir = new TempDir();
+        dir.Write("requirements.txt", "    bad name==1\n-e  git+https://x/y.git#egg=y z\n");
+
+        var result = Parse(dir);
+
+        Assert.Equal(new[] { "requirements.txt:1:9", "requirements.txt:2:31" }, result.Diagnostics.Select(d => d.Location));
+    }
+
+    [Fact]
     public void Parse_WhenIncludesFormACycle_ShouldReportTheCycleAtTheIncludingLineAndReadEachFileOnce()
     {
         using var dir = new TempDir();

@@ -29,7 +29,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         Post = post;
         Dev = dev;
         LocalSegments = local ?? Array.Empty<string>();
-        normalized = BuildString(withLocal: true);
+        normalized = BuildString();
         key = BuildKey();
     }
 
@@ -253,7 +253,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
         return a.Count.CompareTo(b.Count);
     }
 
-    private string BuildString(bool withLocal)
+    private string BuildString()
     {
         var sb = new StringBuilder();
         if (Epoch != 0)
@@ -277,7 +277,7 @@ public sealed partial class Pep440Version : IComparable<Pep440Version>, IEquatab
             sb.Append(".dev").Append(Dev.Value.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (withLocal && LocalSegments.Count > 0)
+        if (LocalSegments.Count > 0)
         {
             sb.Append('+').AppendJoin('.', LocalSegments);
         }

@@ -157,7 +157,7 @@ public sealed partial class RequirementsFileParser
 
         if (text.StartsWith('-'))
         {
-            ParseOptionLine(line, text, fullPath, file, source, state, stack);
+            ParseOptionLine(line, raw, text, fullPath, file, source, state, stack);
             return;
         }
 
@@ -166,10 +166,10 @@ public sealed partial class RequirementsFileParser
         var requirement = optionsAt.Success ? text[..optionsAt.Index].TrimEnd() : text;
         var options = optionsAt.Success ? text[(optionsAt.Index + 1)..] : string.Empty;
         var hashes = ParseRequirementOptions(options, file, line, state);
-        AddRequirement(requirement, line, file, source, state, editable: false, hashes);
+        AddRequirement(requirement, line, file, source, state, editable: false, hashes, columnOffset: raw.Length - raw.TrimStart().Length);
     }
 
-    private void ParseOptionLine(int line, string text, string fullPath, string file, RequirementSource source, State state, List<string> stack)
+    private void ParseOptionLine(int line, string raw, string text, string fullPath, string file, RequirementSource source, State state, List<string> stack)
     {
         var tokens = Tokenize(text);
         var first = tokens[0];
@@ -223,7 +223,7 @@ public sealed partial class RequirementsFileParser
                 var optionsAt = FirstOptionToken().Match(rest);
                 var target = optionsAt.Success ? rest[..optionsAt.Index].TrimEnd() : rest;
                 var hashes = ParseRequirementOptions(optionsAt.Success ? rest[(optionsAt.Index + 1)..] : string.Empty, file, line, state);
-                AddRequirement(target, line, file, source, state, editable: true, hashes);
+                AddRequirement(target, line, file, source, state, editable: true, hashes, columnOffset: Math.Max(0, raw.IndexOf(target, StringComparison.Ordinal)));
                 return;
             }
         }
@@ -319,7 +319,8 @@ public sealed partial class RequirementsFileParser
         return hashes;
     }
 
-    internal static void AddRequirement(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes)
+    /// <param name="columnOffset">Where <paramref name="text"/> starts in its line, so diagnostics point into the line.</param>
+    internal static void AddRequirement(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes, int columnOffset = 0)
     {
         text = text.Trim();
         if (text.Length == 0)
@@ -330,7 +331,7 @@ public sealed partial class RequirementsFileParser
 
         if (!NamedUrl().IsMatch(text) && LooksLikeLocation(text))
         {
-            AddLocation(text, line, file, source, state, editable, hashes);
+            AddLocation(text, line, file, source, state, editable, hashes, columnOffset);
             return;
         }
 
@@ -382,10 +383,10 @@ public sealed partial class RequirementsFileParser
         }
 
         state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
-            $"cannot read requirement '{text}': {error.Message}", error.Column));
+            $"cannot read requirement '{text}': {error.Message}", error.Column + columnOffset));
     }
 
-    private static void AddLocation(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes)
+    private static void AddLocation(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes, int columnOffset)
     {
         // pip splits a URL from its marker at "; ", a path at ";".
         var isUrl = UrlScheme().IsMatch(text);
@@ -402,6 +403,15 @@ public sealed partial class RequirementsFileParser
                     $"cannot read the marker of '{text}': {markerError.Message}"));
                 return;
             }
+        }
+
+        var space = location.IndexOfAny(new[] { ' ', '\t' });
+        if (space >= 0)
+        {
+            var extra = location[space..].TrimStart();
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
+                $"cannot read requirement '{text}': unexpected '{extra}' after the URL or path (a marker needs ' ; ')", columnOffset + location.Length - extra.Length + 1));
+            return;
         }
 
         var (name, extras) = NameFromLocation(location);
