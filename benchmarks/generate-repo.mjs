@@ -68,13 +68,18 @@ function python(i) {
   return lines.join("\n") + "\n";
 }
 
+// Index of an existing file of the kind a reference needs (i % 20 decides the kind below).
+const existingJob = () => { const n = 20 * rand(Math.floor(files / 20)) + rand(14); return `jobs/d${n % 50}/job_${n}.py`; };
+const existingDockerfile = () => `docker/Dockerfile.${20 * rand(Math.floor(files / 20)) + 17 + rand(2)}`;
+
 function shell(i) {
-  const lines = ["#!/usr/bin/env bash", `# Synthetic job runner ${i}`, "set -euo pipefail", ""];
+  const lines = ["#!/usr/bin/env bash", `# Synthetic job runner ${i}`, "set -euo pipefail", "", `PAIR="\${1:-${pick(pairs)}}"`, ""];
   while (lines.length < 195) {
-    const n = rand(files) ;
-    lines.push(`python3 jobs/d${n % 50}/job_${n}.py --workers ${rand(8) + 1} --pair ${pick(pairs)}`);
-    lines.push(`bq ls --max_results=1000 bqx-ml:bqx_ml_v3_features_v2 | wc -l`);
-    lines.push(`gsutil ls "gs://bqx-ml-staging/checkpoints/${pick(pairs)}/" || true`);
+    lines.push(`# step ${lines.length}: run one feature job and check its output`);
+    lines.push(`echo "running step ${lines.length} for $PAIR"`);
+    lines.push(`python3 ${existingJob()} --workers ${rand(8) + 1} --pair "$PAIR"`);
+    lines.push(`if [ "\${DRY_RUN:-0}" = 1 ]; then`, `  echo "dry run: skipping the check"`, "else");
+    lines.push(`  bq ls --max_results=1000 bqx-ml:bqx_ml_v3_features_v2 | wc -l`, "fi", "");
   }
   return lines.join("\n") + "\n";
 }
@@ -94,13 +99,13 @@ function cloudbuild(i) {
   const lines = [`# Synthetic build ${i}`, "substitutions:", "  _REGION: us-central1", "steps:"];
   while (lines.length < 190) {
     lines.push("  - name: gcr.io/cloud-builders/docker",
-      `    args: ["build", "-f", "docker/Dockerfile.${rand(100)}", "-t", "\${_REGION}-docker.pkg.dev/$PROJECT_ID/r/img:${lines.length}", "."]`);
+      `    args: ["build", "-f", "${existingDockerfile()}", "-t", "\${_REGION}-docker.pkg.dev/$PROJECT_ID/r/img:${lines.length}", "."]`);
   }
   return lines.join("\n") + "\n";
 }
 
 const write = (rel, text) => { const p = join(out, rel); mkdirSync(dirname(p), { recursive: true }); writeFileSync(p, text); };
-const git = (...args) => execFileSync("git", args, { cwd: out, stdio: ["ignore", "ignore", "inherit"],
+const git = (...args) => execFileSync("git", ["-c", "gc.auto=0", ...args], { cwd: out, stdio: ["ignore", "ignore", "inherit"],
   env: { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@example.com" } });
 
 mkdirSync(out, { recursive: true });

@@ -45,7 +45,7 @@ internal sealed class NamingCommand
             }
             else if (parse.GetValue(common.Format) == OutputFormat.Json)
             {
-                JsonOutput.Write(app.Output, results);
+                JsonOutput.WriteArray(app.Output, results);
             }
             else
             {

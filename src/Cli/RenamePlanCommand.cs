@@ -44,7 +44,7 @@ internal sealed class RenamePlanCommand
 
             if (parse.GetValue(common.Format) == OutputFormat.Json)
             {
-                JsonOutput.Write(app.Output, plan);
+                JsonOutput.WriteArray(app.Output, plan);
                 return ExitCodes.Success;
             }
 

@@ -44,7 +44,7 @@ internal sealed class ScriptsCommand
     {
         if (format == OutputFormat.Json)
         {
-            JsonOutput.Write(app.Output, records);
+            JsonOutput.WriteArray(app.Output, records);
             return;
         }
 

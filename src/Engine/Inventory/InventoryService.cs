@@ -69,6 +69,7 @@ public sealed class InventoryService
         }
 
         var reader = options.ReadAllBytes ?? File.ReadAllBytes;
+        var pool = new StringPool();
         var results = new ScriptRecord?[work.Count];
         var done = 0;
         var parallel = new ParallelOptions
@@ -81,6 +82,10 @@ public sealed class InventoryService
             Parallel.For(0, work.Count, parallel, i =>
             {
                 results[i] = Analyze(work[i].Path, work[i].Kind, discovery.Root, reader, repository);
+                if (results[i] is { } analyzed)
+                {
+                    RecordCompactor.Compact(analyzed, pool);
+                }
                 var n = Interlocked.Increment(ref done);
                 if (n % 500 == 0)
                 {
@@ -344,19 +349,32 @@ public sealed class InventoryService
         if (errors.Count > 0)
         {
             record.Status = ScriptStatus.Blocked;
-            record.Evidence.AddRange(errors.Select(f => new Evidence("file", f.Location, $"{f.Rule}: {f.Message}")));
+            AddDecidingEvidence(record, errors);
             record.Recommendation ??= $"Fix {errors.Count} blocking finding{(errors.Count == 1 ? "" : "s")} first: {errors[0].Message}";
         }
         else if (warnings.Count > 0)
         {
             record.Status = ScriptStatus.Partial;
-            record.Evidence.AddRange(warnings.Select(f => new Evidence("file", f.Location, $"{f.Rule}: {f.Message}")));
+            AddDecidingEvidence(record, warnings);
             record.Recommendation ??= $"Runs, but review {warnings.Count} finding{(warnings.Count == 1 ? "" : "s")}: {warnings[0].Message}";
         }
         else
         {
             record.Status = ScriptStatus.Ready;
             record.Evidence.Add(new Evidence("file", record.Path, $"{record.Lines} lines read and analyzed; no blocking or warning findings"));
+        }
+    }
+
+    /// <summary>At most this many findings are repeated as the status's evidence; Findings keeps them all.</summary>
+    internal const int MaxDecidingEvidence = 10;
+
+    private static void AddDecidingEvidence(ScriptRecord record, List<Finding> findings)
+    {
+        record.Evidence.AddRange(findings.Take(MaxDecidingEvidence).Select(f => new Evidence("file", f.Location, $"{f.Rule}: {f.Message}")));
+        if (findings.Count > MaxDecidingEvidence)
+        {
+            record.Evidence.Add(new Evidence("file", record.Path,
+                $"and {findings.Count - MaxDecidingEvidence} more findings of the same severity (see Findings)"));
         }
     }
 

@@ -17,6 +17,23 @@ public static class JsonOutput
         writer.WriteLine();
     }
 
+    /// <summary>
+    /// Writes a JSON array one element at a time, so a large result never exists as one string;
+    /// the text is the same as serializing the whole list with <see cref="Options"/>.
+    /// </summary>
+    public static void WriteArray<T>(TextWriter writer, IEnumerable<T> items)
+    {
+        var any = false;
+        foreach (var item in items)
+        {
+            writer.Write(any ? ",\n  " : "[\n  ");
+            writer.Write(Serialize(item).Replace("\n", "\n  ", StringComparison.Ordinal));
+            any = true;
+        }
+
+        writer.Write(any ? "\n]\n" : "[]\n");
+    }
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions
