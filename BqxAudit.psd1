@@ -14,6 +14,7 @@
     TypesToProcess       = @('BqxAudit.Types.ps1xml')
     CmdletsToExport      = @(
         'Get-BqxScriptInventory'
+        'Test-BqxInfrastructure'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -22,6 +22,7 @@ public sealed class CliApp
     {
         var root = new RootCommand("bqx-audit: audits a Google Cloud data/ML pipeline project for execution readiness.");
         root.Subcommands.Add(new ScriptsCommand(this).Build(cancellation));
+        root.Subcommands.Add(new InfraCommand(this).Build(cancellation));
         root.Subcommands.Add(new SchemaCommand(this).Build());
 
         var parsed = root.Parse(args);

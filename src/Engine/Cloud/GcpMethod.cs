@@ -18,6 +18,9 @@ public sealed record GcpMethod(
     Type? Request,
     Type Response)
 {
+    /// <summary>The IAM permission the call needs (Google's per-method documentation), named when it is denied.</summary>
+    public string? Permission { get; init; }
+
     /// <summary>Parameters every Google API accepts (discovery top-level <c>parameters</c>).</summary>
     public static IReadOnlyList<string> StandardParameters { get; } = new[] { "fields", "prettyPrint", "quotaUser", "alt" };
 
@@ -91,44 +94,54 @@ public static class GcpMethods
     private static readonly string[] None = Array.Empty<string>();
 
     public static readonly GcpMethod DatasetsGet = new("bigquery.datasets.get", GcpApi.BigQuery, "bigquery.v2", "GET",
-        "projects/{+projectId}/datasets/{+datasetId}", new[] { "datasetView" }, null, typeof(BigQuery.Dataset));
+        "projects/{+projectId}/datasets/{+datasetId}", new[] { "datasetView" }, null, typeof(BigQuery.Dataset))
+    { Permission = "bigquery.datasets.get" };
 
     public static readonly GcpMethod TablesList = new("bigquery.tables.list", GcpApi.BigQuery, "bigquery.v2", "GET",
-        "projects/{+projectId}/datasets/{+datasetId}/tables", new[] { "maxResults", "pageToken" }, null, typeof(BigQuery.TableList));
+        "projects/{+projectId}/datasets/{+datasetId}/tables", new[] { "maxResults", "pageToken" }, null, typeof(BigQuery.TableList))
+    { Permission = "bigquery.tables.list" };
 
     public static readonly GcpMethod TablesGet = new("bigquery.tables.get", GcpApi.BigQuery, "bigquery.v2", "GET",
-        "projects/{+projectId}/datasets/{+datasetId}/tables/{+tableId}", new[] { "view", "selectedFields" }, null, typeof(BigQuery.Table));
+        "projects/{+projectId}/datasets/{+datasetId}/tables/{+tableId}", new[] { "view", "selectedFields" }, null, typeof(BigQuery.Table))
+    { Permission = "bigquery.tables.get" };
 
     public static readonly GcpMethod JobsQuery = new("bigquery.jobs.query", GcpApi.BigQuery, "bigquery.v2", "POST",
-        "projects/{+projectId}/queries", None, typeof(BigQuery.QueryRequest), typeof(BigQuery.QueryResponse));
+        "projects/{+projectId}/queries", None, typeof(BigQuery.QueryRequest), typeof(BigQuery.QueryResponse))
+    { Permission = "bigquery.jobs.create" };
 
     public static readonly GcpMethod JobsGetQueryResults = new("bigquery.jobs.getQueryResults", GcpApi.BigQuery, "bigquery.v2", "GET",
         "projects/{+projectId}/queries/{+jobId}", new[] { "location", "pageToken", "maxResults", "timeoutMs", "formatOptions.useInt64Timestamp" },
-        null, typeof(BigQuery.GetQueryResultsResponse));
+        null, typeof(BigQuery.GetQueryResultsResponse))
+    { Permission = "bigquery.jobs.get" };
 
     public static readonly GcpMethod TablesTestIamPermissions = new("bigquery.tables.testIamPermissions", GcpApi.BigQuery, "bigquery.v2", "POST",
         "{+resource}:testIamPermissions", None, typeof(BigQuery.TestIamPermissionsRequest), typeof(BigQuery.TestIamPermissionsResponse));
 
     public static readonly GcpMethod BucketsGet = new("storage.buckets.get", GcpApi.Storage, "storage.v1", "GET",
-        "b/{bucket}", new[] { "projection" }, null, typeof(Storage.Bucket));
+        "b/{bucket}", new[] { "projection" }, null, typeof(Storage.Bucket))
+    { Permission = "storage.buckets.get" };
 
     public static readonly GcpMethod BucketsTestIamPermissions = new("storage.buckets.testIamPermissions", GcpApi.Storage, "storage.v1", "GET",
         "b/{bucket}/iam/testPermissions", new[] { "permissions" }, null, typeof(Storage.TestIamPermissionsResponse));
 
     public static readonly GcpMethod ObjectsList = new("storage.objects.list", GcpApi.Storage, "storage.v1", "GET",
-        "b/{bucket}/o", new[] { "prefix", "pageToken", "maxResults", "projection" }, null, typeof(Storage.Objects));
+        "b/{bucket}/o", new[] { "prefix", "pageToken", "maxResults", "projection" }, null, typeof(Storage.Objects))
+    { Permission = "storage.objects.list" };
 
     public static readonly GcpMethod ProjectsGet = new("cloudresourcemanager.projects.get", GcpApi.CloudResourceManager, "cloudresourcemanager.v3", "GET",
-        "v3/{+name}", None, null, typeof(ResourceManager.Project));
+        "v3/{+name}", None, null, typeof(ResourceManager.Project))
+    { Permission = "resourcemanager.projects.get" };
 
     public static readonly GcpMethod ProjectsTestIamPermissions = new("cloudresourcemanager.projects.testIamPermissions", GcpApi.CloudResourceManager, "cloudresourcemanager.v3", "POST",
         "v3/{+resource}:testIamPermissions", None, typeof(ResourceManager.TestIamPermissionsRequest), typeof(ResourceManager.TestIamPermissionsResponse));
 
     public static readonly GcpMethod ServicesBatchGet = new("serviceusage.services.batchGet", GcpApi.ServiceUsage, "serviceusage.v1", "GET",
-        "v1/{+parent}/services:batchGet", new[] { "names" }, null, typeof(ServiceUsage.BatchGetServicesResponse));
+        "v1/{+parent}/services:batchGet", new[] { "names" }, null, typeof(ServiceUsage.BatchGetServicesResponse))
+    { Permission = "serviceusage.services.get" };
 
     public static readonly GcpMethod GetBillingInfo = new("cloudbilling.projects.getBillingInfo", GcpApi.CloudBilling, "cloudbilling.v1", "GET",
-        "v1/{+name}/billingInfo", None, null, typeof(Billing.ProjectBillingInfo));
+        "v1/{+name}/billingInfo", None, null, typeof(Billing.ProjectBillingInfo))
+    { Permission = "resourcemanager.projects.get" };
 
     public static IReadOnlyList<GcpMethod> All { get; } = new[]
     {
