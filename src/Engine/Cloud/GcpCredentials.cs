@@ -58,11 +58,11 @@ public sealed class GcpCredential
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
         {
-            throw new GcpTransientException($"could not reach the token endpoint of {Source} ({e.GetType().Name})", method, null, null, e);
+            throw new GcpTransientException($"could not reach the token endpoint of {Source} ({e.GetType().Name})", method, null, null, e) { LocationOverride = "POST oauth2.token" };
         }
         catch (Exception e) when (e is not GcpException)
         {
-            throw new GcpUnauthenticatedException($"could not obtain an access token from {Source} ({e.GetType().Name})", method, null, null, e);
+            throw new GcpUnauthenticatedException($"could not obtain an access token from {Source} ({e.GetType().Name})", method, null, null, e) { LocationOverride = "POST oauth2.token" };
         }
     }
 

@@ -50,8 +50,12 @@ public class GcpException : Exception
     /// <summary>For ApiDisabled: the service to enable (from ErrorInfo <c>metadata.service</c>, else the API called).</summary>
     public string? Service { get; }
 
-    /// <summary>Where it happened, as evidence shows calls: <c>GET bigquery.tables.list 403</c>.</summary>
-    public string Location => Method is null ? "call" : $"{Method.HttpMethod} {Method.Id}{(HttpStatus is { } s ? " " + s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}";
+    /// <summary>Where it happened, as evidence shows calls: <c>GET bigquery.tables.list 403</c>, <c>POST oauth2.token 400</c>.</summary>
+    public string Location => LocationOverride
+        ?? (Method is null ? "call" : $"{Method.HttpMethod} {Method.Id}{(HttpStatus is { } s ? " " + s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}");
+
+    /// <summary>Set when the failure was not the method's own answer (the token endpoint's, for one).</summary>
+    public string? LocationOverride { get; init; }
 }
 
 public sealed class GcpNotFoundException : GcpException
@@ -291,9 +295,10 @@ public static class GcpErrorMapper
         var code = e.Error?.Error;
         var kind = status is 429 or >= 500 ? GcpErrorKind.Transient : GcpErrorKind.Unauthenticated;
         var text = $"the token endpoint refused the credentials ({code ?? "no error code"}{(status is { } s ? $", HTTP {s}" : "")})";
+        var location = $"POST oauth2.token{(status is { } st ? " " + st.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}";
         return kind == GcpErrorKind.Transient
-            ? new GcpTransientException(text, method, status, code, e)
-            : new GcpUnauthenticatedException(text, method, status, code, e);
+            ? new GcpTransientException(text, method, status, code, e) { LocationOverride = location }
+            : new GcpUnauthenticatedException(text, method, status, code, e) { LocationOverride = location };
     }
 
     private static (GcpErrorKind Kind, string? Reason, string? Service) Decide(int status, ErrorBody? body)

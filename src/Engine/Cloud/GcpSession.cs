@@ -199,6 +199,7 @@ public sealed class GcpSession : IDisposable
         var watch = Stopwatch.StartNew();
         int? status = null;
         var attempts = 0;
+        var sent = false;
         GcpErrorKind? error = null;
         try
         {
@@ -221,6 +222,7 @@ public sealed class GcpSession : IDisposable
             }
 
             HttpResponseMessage response;
+            sent = true;
             try
             {
                 response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
@@ -256,7 +258,7 @@ public sealed class GcpSession : IDisposable
         finally
         {
             watch.Stop();
-            if (error != GcpErrorKind.CredentialsMissing)
+            if (sent)
             {
                 recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), watch.ElapsedMilliseconds, error));
                 host.WriteVerbose(SecretRedactor.Redact(

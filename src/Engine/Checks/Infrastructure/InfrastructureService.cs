@@ -286,7 +286,19 @@ public sealed class InfrastructureService
         foreach (var row in rows)
         {
             row.DurationMs = watch.ElapsedMilliseconds;
-            row.Evidence.AddRange(summary);
+            foreach (var call in summary)
+            {
+                // The call count and timing join the line that already explains the call, else stand alone.
+                var explained = row.Evidence.FirstOrDefault(e => e.Source == "api" && e.Location == call.Location);
+                if (explained is null)
+                {
+                    row.Evidence.Add(new Evidence(call.Source, call.Location, call.Detail));
+                }
+                else
+                {
+                    explained.Detail += $" ({call.Detail})";
+                }
+            }
             foreach (var evidence in row.Evidence)
             {
                 evidence.Detail = SecretRedactor.Redact(evidence.Detail);

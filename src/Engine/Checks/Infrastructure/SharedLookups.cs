@@ -76,7 +76,7 @@ internal sealed partial class SharedLookups
 
     /// <summary>The region's storage totals; <paramref name="location"/> is a dataset location (<c>US</c>, <c>us-central1</c>).</summary>
     public Task<RegionStorage> StorageAsync(string location) =>
-        regions.GetOrAdd(location.ToLowerInvariant(), r => new Lazy<Task<RegionStorage>>(() => QueryRegionAsync(r))).Value;
+        regions.GetOrAdd(location.ToLowerInvariant(), r => new Lazy<Task<RegionStorage>>(() => QueryRegionAsync(r, location))).Value;
 
     private async Task<DatasetListing> ListAsync(string dataset)
     {
@@ -120,13 +120,15 @@ internal sealed partial class SharedLookups
             """;
     }
 
-    private async Task<RegionStorage> QueryRegionAsync(string region)
+    /// <param name="region">The lower-case region of the <c>region-…</c> qualifier.</param>
+    /// <param name="location">The dataset location as BigQuery reports it, which the job runs in.</param>
+    private async Task<RegionStorage> QueryRegionAsync(string region, string location)
     {
         var calls = new CallRecorder();
         var request = new QueryRequest
         {
             Query = StorageSql(project, region),
-            Location = region,
+            Location = location,
             ParameterMode = "NAMED",
             QueryParameters =
             {
