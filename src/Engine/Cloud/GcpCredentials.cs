@@ -151,7 +151,9 @@ public sealed class GcpCredentialResolver
         if (host is not null && await MetadataProbe.IsPresentAsync(host, http.MetadataProbeTimeout, cancellation).ConfigureAwait(false))
         {
             var root = $"http://{host}";
-            var compute = new ComputeCredential(new ComputeCredential.Initializer(root, $"{root}/computeMetadata/v1/instance/service-accounts/default/token")
+            var compute = new ComputeCredential(new ComputeCredential.Initializer(
+                $"{root}/computeMetadata/v1/instance/service-accounts/default/token",
+                $"{root}/computeMetadata/v1/instance/service-accounts/default/identity")
             {
                 HttpClientFactory = clientFactory,
                 DefaultExponentialBackOffPolicy = ExponentialBackOffPolicy.None,
