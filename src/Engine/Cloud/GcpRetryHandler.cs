@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -139,7 +137,4 @@ public sealed class GcpRetryHandler : DelegatingHandler
         response.Content = buffered;
         original.Dispose();
     }
-
-    internal static string Describe(RetryConditionHeaderValue? value) =>
-        value?.Delta is { } d ? d.TotalSeconds.ToString(CultureInfo.InvariantCulture) + "s" : value?.Date?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 }

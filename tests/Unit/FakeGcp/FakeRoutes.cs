@@ -99,6 +99,9 @@ public static class FakeRoutes
     private const string Crm = "cloudresourcemanager.googleapis.com";
     private const string Su = "serviceusage.googleapis.com";
 
+    /// <summary>BigQuery's id parameters: one path segment each (bigquery.v2.json rev 20260811 declares <c>^[^/]+$</c>).</summary>
+    private static Dictionary<string, string> Ids(params string[] names) => names.ToDictionary(n => n, _ => "^[^/]+$", StringComparer.Ordinal);
+
     private static readonly Dictionary<string, string> TableResource = new() { ["resource"] = "^projects/[^/]+/datasets/[^/]+/tables/[^/]+$" };
     private static readonly Dictionary<string, string> ProjectName = new() { ["name"] = "^projects/[^/]+$" };
     private static readonly Dictionary<string, string> ProjectResource = new() { ["resource"] = "^projects/[^/]+$" };
@@ -109,25 +112,27 @@ public static class FakeRoutes
     {
         // --- BigQuery v2 ---
         new("bigquery.datasets.get", "GET", "bigquery/v2/projects/{+projectId}/datasets/{+datasetId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, DatasetsGet)
-            { Permission = "bigquery.datasets.get", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
+            { Patterns = Ids("projectId", "datasetId"), Permission = "bigquery.datasets.get", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
         new("bigquery.datasets.list", "GET", "bigquery/v2/projects/{+projectId}/datasets", "bigquery.v2", ErrorStyle.BigQuery, Bq, DatasetsList)
-            { Permission = "bigquery.datasets.get" },
+            { Patterns = Ids("projectId"), Permission = "bigquery.datasets.get" },
         new("bigquery.tables.list", "GET", "bigquery/v2/projects/{+projectId}/datasets/{+datasetId}/tables", "bigquery.v2", ErrorStyle.BigQuery, Bq, TablesList)
-            { Permission = "bigquery.tables.list", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
+            { Patterns = Ids("projectId", "datasetId"), Permission = "bigquery.tables.list", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
         new("bigquery.tables.get", "GET", "bigquery/v2/projects/{+projectId}/datasets/{+datasetId}/tables/{+tableId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, TablesGet)
-            { Permission = "bigquery.tables.get", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}", $"projects/{r.Path("projectId")}/datasets/{r.Path("datasetId")}/tables/{r.Path("tableId")}" } },
+            { Patterns = Ids("projectId", "datasetId", "tableId"), Permission = "bigquery.tables.get", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}", $"projects/{r.Path("projectId")}/datasets/{r.Path("datasetId")}/tables/{r.Path("tableId")}" } },
         new("bigquery.tables.insert", "POST", "bigquery/v2/projects/{+projectId}/datasets/{+datasetId}/tables", "bigquery.v2", ErrorStyle.BigQuery, Bq, TablesInsert)
-            { Permission = "bigquery.tables.create", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
+            { Patterns = Ids("projectId", "datasetId"), Permission = "bigquery.tables.create", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
         new("bigquery.tables.delete", "DELETE", "bigquery/v2/projects/{+projectId}/datasets/{+datasetId}/tables/{+tableId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, TablesDelete)
-            { Permission = "bigquery.tables.delete", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
+            { Patterns = Ids("projectId", "datasetId", "tableId"), Permission = "bigquery.tables.delete", Resources = (r, _) => new[] { $"datasets/{r.Path("datasetId")}" } },
         new("bigquery.tables.testIamPermissions", "POST", "bigquery/v2/{+resource}:testIamPermissions", "bigquery.v2", ErrorStyle.BigQuery, Bq, TablesTestIamPermissions)
             { Patterns = TableResource },
         new("bigquery.tables.getIamPolicy", "POST", "bigquery/v2/{+resource}:getIamPolicy", "bigquery.v2", ErrorStyle.BigQuery, Bq, GetIamPolicy)
             { Patterns = TableResource, Permission = "bigquery.tables.getIamPolicy" },
         new("bigquery.jobs.query", "POST", "bigquery/v2/projects/{+projectId}/queries", "bigquery.v2", ErrorStyle.BigQuery, Bq, JobsQuery)
-            { Permission = "bigquery.jobs.create" },
-        new("bigquery.jobs.getQueryResults", "GET", "bigquery/v2/projects/{+projectId}/queries/{+jobId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, JobsGetQueryResults),
-        new("bigquery.jobs.get", "GET", "bigquery/v2/projects/{+projectId}/jobs/{+jobId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, JobsGet),
+            { Patterns = Ids("projectId"), Permission = "bigquery.jobs.create" },
+        new("bigquery.jobs.getQueryResults", "GET", "bigquery/v2/projects/{+projectId}/queries/{+jobId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, JobsGetQueryResults)
+            { Patterns = Ids("projectId", "jobId") },
+        new("bigquery.jobs.get", "GET", "bigquery/v2/projects/{+projectId}/jobs/{+jobId}", "bigquery.v2", ErrorStyle.BigQuery, Bq, JobsGet)
+            { Patterns = Ids("projectId", "jobId") },
 
         // --- Cloud Storage v1 ---
         new("storage.buckets.get", "GET", "storage/v1/b/{bucket}", "storage.v1", ErrorStyle.Storage, Gcs, BucketsGet)
