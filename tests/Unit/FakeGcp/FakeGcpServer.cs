@@ -70,7 +70,10 @@ public sealed class FakeGcpServer : IAsyncDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int[]> inFlight = new(StringComparer.Ordinal);
 
-    /// <summary>The most requests of a route that were being served at the same time.</summary>
+    /// <summary>The <see cref="MaxInFlight"/> key counting API requests of every route together.</summary>
+    public const string AnyRoute = "*";
+
+    /// <summary>The most requests of a route (or of all API routes: <see cref="AnyRoute"/>) that were being served at the same time.</summary>
     public int MaxInFlight(string routeId) => inFlight.TryGetValue(routeId, out var c) ? Volatile.Read(ref c[1]) : 0;
 
     /// <summary>Every API request waits this long first (so concurrency can be observed).</summary>
@@ -166,11 +169,16 @@ public sealed class FakeGcpServer : IAsyncDisposable
             Json = json,
         };
 
-        var gauge = inFlight.GetOrAdd(route.Id, _ => new int[2]);
-        var now = Interlocked.Increment(ref gauge[0]);
-        int seen;
-        while (now > (seen = Volatile.Read(ref gauge[1])) && Interlocked.CompareExchange(ref gauge[1], now, seen) != seen)
+        var gauges = FakeRoutes.IsAuthRoute(route.Id)
+            ? new[] { inFlight.GetOrAdd(route.Id, _ => new int[2]) }
+            : new[] { inFlight.GetOrAdd(route.Id, _ => new int[2]), inFlight.GetOrAdd(AnyRoute, _ => new int[2]) };
+        foreach (var gauge in gauges)
         {
+            var now = Interlocked.Increment(ref gauge[0]);
+            int seen;
+            while (now > (seen = Volatile.Read(ref gauge[1])) && Interlocked.CompareExchange(ref gauge[1], now, seen) != seen)
+            {
+            }
         }
 
         try
@@ -179,7 +187,10 @@ public sealed class FakeGcpServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref gauge[0]);
+            foreach (var gauge in gauges)
+            {
+                Interlocked.Decrement(ref gauge[0]);
+            }
         }
     }
 

@@ -198,7 +198,7 @@ internal sealed partial class SharedLookups
     private static partial Regex SafeRegion();
 
     public static Evidence StorageEvidence(RegionStorage storage, string dataset) =>
-        new("api", "POST bigquery.jobs.query", storage.Result is { } r
+        new("api", "POST bigquery.jobs.query 200", storage.Result is { } r
             ? $"INFORMATION_SCHEMA.TABLE_STORAGE in region-{storage.Region} (job {r.JobId}, {r.Polls} polls, {r.Pages} result page(s)); covers {dataset}; the view lags table changes by seconds to minutes"
             : $"INFORMATION_SCHEMA.TABLE_STORAGE in region-{storage.Region}");
 }
