@@ -456,7 +456,7 @@ public static class FakeRoutes
         var requestId = body["requestId"]?.GetValue<string>();
         if (requestId is not null && s.Jobs.Values.FirstOrDefault(j => j.Id == "job_" + requestId) is { } again)
         {
-            return FakeResponse.Ok(QueryBody(s, again, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true, body));
+            return FakeResponse.Ok(QueryBody(s, again, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true));
         }
 
         var m = StorageQuery.Match(sql);
@@ -531,10 +531,10 @@ public static class FakeRoutes
             IncompleteRemaining = s.QueryIncompleteResponses,
         };
         s.Jobs[job.Id] = job;
-        return FakeResponse.Ok(QueryBody(s, job, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true, body));
+        return FakeResponse.Ok(QueryBody(s, job, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true));
     }
 
-    private static JsonObject QueryBody(FakeGcpState s, FakeJob job, string? pageToken, int pageSize, bool isQuery, JsonObject? request = null)
+    private static JsonObject QueryBody(FakeGcpState s, FakeJob job, string? pageToken, int pageSize, bool isQuery)
     {
         var body = new JsonObject
         {
@@ -573,7 +573,6 @@ public static class FakeRoutes
             body["location"] = job.Location;
             body["queryId"] = job.Id;
             body["statementType"] = "SELECT";
-            _ = request;
         }
         else
         {
