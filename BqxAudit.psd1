@@ -16,6 +16,7 @@
         'Get-BqxScriptInventory'
         'Test-BqxNamingCompliance'
         'Get-BqxRenamePlan'
+        'Test-BqxInfrastructure'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -28,6 +28,15 @@ public sealed class AuditProfile
     [ProfileKey(Description = "Report options.")]
     public ReportsProfile Reports { get; set; } = new();
 
+    [ProfileKey(Description = "Cloud Storage buckets the pipeline reads and writes, with the prefixes to inspect.")]
+    public List<BucketProfile> Buckets { get; set; } = new();
+
+    [ProfileKey(Description = "Services that must be enabled (e.g. bigquery.googleapis.com); those the scripts imply are added.", Pattern = @"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$")]
+    public List<string> Apis { get; set; } = new();
+
+    [ProfileKey(Description = "IAM permissions the caller needs (e.g. bigquery.tables.create); tested on the project, the buckets and one table per dataset.", Pattern = @"^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9]+\.[a-zA-Z0-9]+$")]
+    public List<string> Permissions { get; set; } = new();
+
     /// <summary>Where the profile came from: a file path or <c>embedded:NAME</c>. Not a YAML key.</summary>
     [ProfileIgnore]
     public string Source { get; set; } = "";
@@ -176,6 +185,15 @@ public sealed class TableScope : IProfileScalar
     }
 
     public override string ToString() => Count is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{From} → {To}";
+}
+
+public sealed class BucketProfile
+{
+    [ProfileKey(Required = true, Description = "Bucket name (without gs://).", Pattern = @"^[a-z0-9][a-z0-9._-]*[a-z0-9]$")]
+    public string Name { get; set; } = "";
+
+    [ProfileKey(Description = "Object prefixes to inspect (e.g. checkpoints/): object count and newest update under each.")]
+    public List<string> Prefixes { get; set; } = new();
 }
 
 public sealed class ReportsProfile

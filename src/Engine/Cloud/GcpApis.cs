@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using BqxAudit.Cloud.BigQuery;
+using BqxAudit.Cloud.Billing;
+using BqxAudit.Cloud.ResourceManager;
+using BqxAudit.Cloud.ServiceUsage;
+using BqxAudit.Cloud.Storage;
+
+namespace BqxAudit.Cloud;
+
+// Small typed requests, one per REST method in GcpMethods. Each class takes the session and an
+// optional recorder that collects the calls made as evidence. Paging loops check cancellation.
+
+/// <summary>BigQuery v2: datasets, tables, queries and table IAM.</summary>
+public sealed class BigQueryApi
+{
+    /// <summary>The page size of tables.list (the issue fixes it at 1000).</summary>
+    public const int TablesPageSize = 1000;
+
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public BigQueryApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    /// <summary>datasets.get with <c>datasetView=METADATA</c> (location, type; no ACL).</summary>
+    public Task<Dataset> GetDatasetAsync(string project, string dataset, CancellationToken cancellation) =>
+        session.SendAsync<Dataset>(new GcpRequest(GcpMethods.DatasetsGet)
+            .WithPath("projectId", project).WithPath("datasetId", dataset)
+            .WithQuery("datasetView", "METADATA"), recorder, cancellation);
+
+    public Task<TableList> ListTablesPageAsync(string project, string dataset, string? pageToken, CancellationToken cancellation) =>
+        session.SendAsync<TableList>(new GcpRequest(GcpMethods.TablesList)
+            .WithPath("projectId", project).WithPath("datasetId", dataset)
+            .WithQuery("maxResults", TablesPageSize.ToString(CultureInfo.InvariantCulture))
+            .WithQuery("pageToken", pageToken), recorder, cancellation);
+
+    /// <summary>Every table of a dataset, page by page (<c>maxResults=1000</c>) until there is no <c>nextPageToken</c>.</summary>
+    public async IAsyncEnumerable<TableList> ListTablePagesAsync(string project, string dataset, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        string? token = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var page = await ListTablesPageAsync(project, dataset, token, cancellation).ConfigureAwait(false);
+            yield return page;
+            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+            if (token is not null && !seen.Add(token))
+            {
+                throw new GcpMalformedResponseException($"{GcpMethods.TablesList.Id}: the server repeated page token '{token}'", GcpMethods.TablesList, 200);
+            }
+        }
+        while (token is not null);
+    }
+
+    /// <summary>tables.get with <c>view=STORAGE_STATS</c> (numBytes, numRows).</summary>
+    public Task<Table> GetTableAsync(string project, string dataset, string table, CancellationToken cancellation) =>
+        session.SendAsync<Table>(new GcpRequest(GcpMethods.TablesGet)
+            .WithPath("projectId", project).WithPath("datasetId", dataset).WithPath("tableId", table)
+            .WithQuery("view", "STORAGE_STATS"), recorder, cancellation);
+
+    public Task<QueryResponse> QueryAsync(string project, QueryRequest request, CancellationToken cancellation) =>
+        session.SendAsync<QueryResponse>(new GcpRequest(GcpMethods.JobsQuery).WithPath("projectId", project).WithBody(request), recorder, cancellation);
+
+    public Task<GetQueryResultsResponse> GetQueryResultsAsync(string project, string jobId, string? location, string? pageToken, TimeSpan wait, CancellationToken cancellation) =>
+        session.SendAsync<GetQueryResultsResponse>(new GcpRequest(GcpMethods.JobsGetQueryResults)
+            .WithPath("projectId", project).WithPath("jobId", jobId)
+            .WithQuery("location", location)
+            .WithQuery("pageToken", pageToken)
+            .WithQuery("timeoutMs", ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture))
+            .WithQuery("formatOptions.useInt64Timestamp", "true"), recorder, cancellation);
+
+    /// <summary>The subset of <paramref name="permissions"/> the caller holds on a table (POST <c>…:testIamPermissions</c>).</summary>
+    public async Task<IReadOnlyList<string>> TestTablePermissionsAsync(string project, string dataset, string table, IEnumerable<string> permissions, CancellationToken cancellation)
+    {
+        var response = await session.SendAsync<BigQuery.TestIamPermissionsResponse>(new GcpRequest(GcpMethods.TablesTestIamPermissions)
+            .WithPath("resource", $"projects/{project}/datasets/{dataset}/tables/{table}")
+            .WithBody(new BigQuery.TestIamPermissionsRequest { Permissions = permissions.ToList() }), recorder, cancellation).ConfigureAwait(false);
+        return response.Permissions;
+    }
+}
+
+/// <summary>Cloud Storage JSON API v1: buckets, bucket IAM, object listings.</summary>
+public sealed class StorageApi
+{
+    public const int ObjectsPageSize = 1000;
+
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public StorageApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    public Task<Bucket> GetBucketAsync(string bucket, CancellationToken cancellation) =>
+        session.SendAsync<Bucket>(new GcpRequest(GcpMethods.BucketsGet).WithPath("bucket", bucket).WithQuery("projection", "noAcl"), recorder, cancellation);
+
+    /// <summary>GET <c>b/{bucket}/iam/testPermissions?permissions=a&amp;permissions=b</c>.</summary>
+    public async Task<IReadOnlyList<string>> TestBucketPermissionsAsync(string bucket, IEnumerable<string> permissions, CancellationToken cancellation)
+    {
+        var request = new GcpRequest(GcpMethods.BucketsTestIamPermissions).WithPath("bucket", bucket);
+        foreach (var p in permissions)
+        {
+            request.WithQuery("permissions", p);
+        }
+
+        var response = await session.SendAsync<Storage.TestIamPermissionsResponse>(request, recorder, cancellation).ConfigureAwait(false);
+        return response.Permissions;
+    }
+
+    /// <summary>Every page of objects under a prefix (<c>maxResults=1000</c>), until there is no <c>nextPageToken</c>.</summary>
+    public async IAsyncEnumerable<Objects> ListObjectPagesAsync(string bucket, string? prefix, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        string? token = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var page = await session.SendAsync<Objects>(new GcpRequest(GcpMethods.ObjectsList)
+                .WithPath("bucket", bucket)
+                .WithQuery("prefix", string.IsNullOrEmpty(prefix) ? null : prefix)
+                .WithQuery("maxResults", ObjectsPageSize.ToString(CultureInfo.InvariantCulture))
+                .WithQuery("projection", "noAcl")
+                .WithQuery("pageToken", token), recorder, cancellation).ConfigureAwait(false);
+            yield return page;
+            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+            if (token is not null && !seen.Add(token))
+            {
+                throw new GcpMalformedResponseException($"{GcpMethods.ObjectsList.Id}: the server repeated page token '{token}'", GcpMethods.ObjectsList, 200);
+            }
+        }
+        while (token is not null);
+    }
+}
+
+/// <summary>Resource Manager v3, Service Usage v1 and Cloud Billing v1: the project, its services, its billing.</summary>
+public sealed class ProjectApi
+{
+    /// <summary>services.batchGet takes at most 30 names.</summary>
+    public const int BatchGetLimit = 30;
+
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public ProjectApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    public Task<Project> GetProjectAsync(string project, CancellationToken cancellation) =>
+        session.SendAsync<Project>(new GcpRequest(GcpMethods.ProjectsGet).WithPath("name", $"projects/{project}"), recorder, cancellation);
+
+    public async Task<IReadOnlyList<string>> TestProjectPermissionsAsync(string project, IEnumerable<string> permissions, CancellationToken cancellation)
+    {
+        var response = await session.SendAsync<ResourceManager.TestIamPermissionsResponse>(new GcpRequest(GcpMethods.ProjectsTestIamPermissions)
+            .WithPath("resource", $"projects/{project}")
+            .WithBody(new ResourceManager.TestIamPermissionsRequest { Permissions = permissions.ToList() }), recorder, cancellation).ConfigureAwait(false);
+        return response.Permissions;
+    }
+
+    /// <summary>The state of each service, batched by 30 (GET <c>services:batchGet?names=…</c>).</summary>
+    public async Task<IReadOnlyList<GoogleApiServiceusageV1Service>> GetServicesAsync(string project, IReadOnlyList<string> services, CancellationToken cancellation)
+    {
+        var result = new List<GoogleApiServiceusageV1Service>();
+        foreach (var chunk in services.Chunk(BatchGetLimit))
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var request = new GcpRequest(GcpMethods.ServicesBatchGet).WithPath("parent", $"projects/{project}");
+            foreach (var service in chunk)
+            {
+                request.WithQuery("names", $"projects/{project}/services/{service}");
+            }
+
+            var response = await session.SendAsync<BatchGetServicesResponse>(request, recorder, cancellation).ConfigureAwait(false);
+            result.AddRange(response.Services);
+        }
+
+        return result;
+    }
+
+    public Task<ProjectBillingInfo> GetBillingInfoAsync(string project, CancellationToken cancellation) =>
+        session.SendAsync<ProjectBillingInfo>(new GcpRequest(GcpMethods.GetBillingInfo).WithPath("name", $"projects/{project}"), recorder, cancellation);
+}

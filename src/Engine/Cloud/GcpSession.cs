@@ -1,0 +1,318 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using BqxAudit.Hosting;
+using BqxAudit.Model;
+
+namespace BqxAudit.Cloud;
+
+/// <summary>What a session needs: the profile's endpoint overrides, an optional key file, the environment, timing.</summary>
+public sealed class GcpSessionOptions
+{
+    /// <summary><c>gcp.endpoints</c> of the profile.</summary>
+    public IReadOnlyDictionary<string, string> Endpoints { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the profile came from, for messages about its endpoints.</summary>
+    public string ProfileSource { get; init; } = "profile";
+
+    /// <summary><c>--credentials</c> / <c>-CredentialPath</c>.</summary>
+    public string? CredentialPath { get; init; }
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public GcpHttpOptions Http { get; init; } = GcpHttpOptions.Default;
+
+    public IAuditHost Host { get; init; } = NullHost.Instance;
+}
+
+/// <summary>One call as it happened, for evidence: verb, method id, final status, attempts, time.</summary>
+public sealed record ApiCall(string HttpMethod, string MethodId, int? Status, int Attempts, long DurationMs, GcpErrorKind? Error)
+{
+    public string Location => $"{HttpMethod} {MethodId} {(Status is { } s ? s.ToString(CultureInfo.InvariantCulture) : Error?.ToString() ?? "")}".TrimEnd();
+}
+
+/// <summary>Collects the calls made for one check (thread-safe), and summarizes them as evidence.</summary>
+public sealed class CallRecorder
+{
+    private readonly ConcurrentQueue<ApiCall> calls = new();
+
+    public IReadOnlyCollection<ApiCall> Calls => calls;
+
+    public void Add(ApiCall call) => calls.Enqueue(call);
+
+    /// <summary>One evidence line per (verb, method, status): how many calls, how many retries.</summary>
+    public IEnumerable<Evidence> Summarize() =>
+        calls.GroupBy(c => c.Location)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var n = g.Count();
+                var retries = g.Sum(c => Math.Max(0, c.Attempts - 1));
+                var detail = $"{n} call{(n == 1 ? "" : "s")}, {g.Sum(c => c.DurationMs)} ms" + (retries > 0 ? $", {retries} retr{(retries == 1 ? "y" : "ies")}" : "");
+                return new Evidence("api", g.Key, detail);
+            });
+}
+
+/// <summary>A request to one <see cref="GcpMethod"/>: path values, query parameters (repeatable), body.</summary>
+public sealed class GcpRequest
+{
+    private readonly Dictionary<string, string> path = new(StringComparer.Ordinal);
+    private readonly List<KeyValuePair<string, string>> query = new();
+
+    public GcpRequest(GcpMethod method) => Method = method;
+
+    public GcpMethod Method { get; }
+
+    public object? Content { get; private set; }
+
+    public IReadOnlyDictionary<string, string> PathValues => path;
+
+    public IReadOnlyList<KeyValuePair<string, string>> QueryValues => query;
+
+    public GcpRequest WithPath(string name, string value)
+    {
+        path[name] = value;
+        return this;
+    }
+
+    /// <summary>Adds a query parameter (null values are skipped); only parameters the method declares are allowed.</summary>
+    public GcpRequest WithQuery(string name, string? value)
+    {
+        if (!Method.QueryParameters.Contains(name) && !GcpMethod.StandardParameters.Contains(name))
+        {
+            throw new InvalidOperationException($"{Method.Id} does not declare query parameter '{name}'");
+        }
+
+        if (value is not null)
+        {
+            query.Add(new(name, value));
+        }
+
+        return this;
+    }
+
+    public GcpRequest WithBody(object body)
+    {
+        if (Method.Request is null || !Method.Request.IsInstanceOfType(body))
+        {
+            throw new InvalidOperationException($"{Method.Id} takes {Method.Request?.Name ?? "no body"}, not {body.GetType().Name}");
+        }
+
+        Content = body;
+        return this;
+    }
+}
+
+/// <summary>
+/// A session with Google's APIs: resolved endpoints, credentials, and one HTTP client whose handler
+/// retries (Polly). Calls to replaced endpoints carry no credentials unless a key file was given.
+/// Disposing it closes the connections.
+/// </summary>
+public sealed class GcpSession : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly IAuditHost host;
+    private readonly GcpCredentialResolver resolver;
+    private readonly CredentialLookup keyFile;
+    private readonly Lazy<Task<CredentialLookup>> ambient;
+
+    private GcpSession(GcpEndpoints endpoints, GcpCredentialResolver resolver, CredentialLookup keyFile, GcpHttpOptions options, IAuditHost host)
+    {
+        Endpoints = endpoints;
+        this.resolver = resolver;
+        this.keyFile = keyFile;
+        this.host = host;
+        Options = options;
+        http = new HttpClient(new GcpRetryHandler(options, new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            MaxConnectionsPerServer = 32,
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+        }))
+        { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("bqx-audit", typeof(GcpSession).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        ambient = new(() => resolver.FindAmbientAsync(CancellationToken.None));
+    }
+
+    public GcpEndpoints Endpoints { get; }
+
+    public GcpHttpOptions Options { get; }
+
+    /// <summary>The key file in use (<c>--credentials</c> or GOOGLE_APPLICATION_CREDENTIALS), if any.</summary>
+    public GcpCredential? KeyFile => keyFile.Credential;
+
+    /// <summary>Resolves endpoints and the key file; a bad profile endpoint or an unusable <c>--credentials</c> file is a <see cref="BqxException"/>.</summary>
+    public static GcpSession Create(GcpSessionOptions options)
+    {
+        var endpoints = GcpEndpoints.Resolve(options.Endpoints, options.Environment, options.ProfileSource);
+        var resolver = new GcpCredentialResolver(options.Environment, options.Http);
+        var keyFile = resolver.LoadKeyFile(options.CredentialPath);
+        return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host);
+    }
+
+    /// <summary>
+    /// The credentials a call to <paramref name="api"/> uses: the key file if any; none for a replaced
+    /// endpoint; else the ambient ones (gcloud ADC file, metadata server). Throws
+    /// <see cref="GcpCredentialsMissingException"/> when an API needs credentials and there are none.
+    /// </summary>
+    public async Task<GcpCredential?> CredentialForAsync(GcpApi api, GcpMethod? method = null)
+    {
+        if (keyFile.Credential is { } key)
+        {
+            return key;
+        }
+
+        if (keyFile.Problem is { } problem && !Endpoints[api].Replaced)
+        {
+            throw new GcpCredentialsMissingException(problem, keyFile.Remedy, method);
+        }
+
+        if (Endpoints[api].Replaced)
+        {
+            return null;
+        }
+
+        var found = await ambient.Value.ConfigureAwait(false);
+        return found.Credential ?? throw new GcpCredentialsMissingException(found.Problem ?? "no credentials found", found.Remedy, method);
+    }
+
+    /// <summary>Where a call would look for credentials, for messages (<c>gcloud ADC file</c>, <c>none (replaced endpoint)</c> …).</summary>
+    public string DescribeCredentials(GcpApi api) =>
+        keyFile.Credential?.Source ?? (Endpoints[api].Replaced ? $"none (endpoint replaced by {Endpoints[api].Source})" : "Application Default Credentials");
+
+    public string? AdcFilePath => resolver.AdcFilePath();
+
+    /// <summary>Sends one request and returns its typed response, or throws a <see cref="GcpException"/>.</summary>
+    public async Task<T> SendAsync<T>(GcpRequest request, CallRecorder? recorder, CancellationToken cancellation) where T : class
+    {
+        var method = request.Method;
+        if (!typeof(T).IsAssignableFrom(method.Response))
+        {
+            throw new InvalidOperationException($"{method.Id} returns {method.Response.Name}, not {typeof(T).Name}");
+        }
+
+        var endpoint = Endpoints[method.Api];
+        var url = BuildUrl(endpoint, request);
+        var watch = Stopwatch.StartNew();
+        int? status = null;
+        var attempts = 0;
+        var sent = false;
+        GcpErrorKind? error = null;
+        try
+        {
+            var credential = await CredentialForAsync(method.Api, method).ConfigureAwait(false);
+            using var message = new HttpRequestMessage(new HttpMethod(method.HttpMethod), url);
+            if (credential is not null)
+            {
+                var token = await credential.GetAccessTokenAsync(url.AbsoluteUri, method, cancellation).ConfigureAwait(false);
+                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (credential.QuotaProject is { Length: > 0 } quota)
+                {
+                    message.Headers.TryAddWithoutValidation("x-goog-user-project", quota);
+                }
+            }
+
+            if (request.Content is { } body)
+            {
+                message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, method.Request!, GcpJson.Options));
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
+
+            HttpResponseMessage response;
+            sent = true;
+            try
+            {
+                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
+            {
+                message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
+                throw new GcpTransientException($"{method.Id}: no answer after {attempts} attempt(s) ({Describe(e)})", method, null, null, e);
+            }
+
+            using (response)
+            {
+                message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
+                status = (int)response.StatusCode;
+                var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw GcpErrorMapper.FromResponse(method, status.Value, bytes);
+                }
+
+                return Deserialize<T>(method, status.Value, bytes);
+            }
+        }
+        catch (GcpException e)
+        {
+            error = e.Kind;
+            throw;
+        }
+        finally
+        {
+            watch.Stop();
+            if (sent)
+            {
+                recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), watch.ElapsedMilliseconds, error));
+                host.WriteVerbose(SecretRedactor.Redact(
+                    $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {url} ({watch.ElapsedMilliseconds} ms, {Math.Max(attempts, 1)} attempt(s))"));
+            }
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+
+    internal static Uri BuildUrl(GcpEndpoint endpoint, GcpRequest request)
+    {
+        var path = request.Method.ExpandPath(request.PathValues);
+        if (request.QueryValues.Count == 0)
+        {
+            return endpoint.Resolve(path);
+        }
+
+        var sb = new StringBuilder(path).Append('?');
+        for (var i = 0; i < request.QueryValues.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append('&');
+            }
+
+            sb.Append(Uri.EscapeDataString(request.QueryValues[i].Key)).Append('=').Append(Uri.EscapeDataString(request.QueryValues[i].Value));
+        }
+
+        return endpoint.Resolve(sb.ToString());
+    }
+
+    private static T Deserialize<T>(GcpMethod method, int status, byte[] bytes) where T : class
+    {
+        if (bytes.Length == 0)
+        {
+            throw new GcpMalformedResponseException($"{method.Id}: empty response body", method, status);
+        }
+
+        try
+        {
+            return (T?)JsonSerializer.Deserialize(bytes, method.Response, GcpJson.Options)
+                ?? throw new GcpMalformedResponseException($"{method.Id}: response body is null", method, status);
+        }
+        catch (JsonException e)
+        {
+            throw new GcpMalformedResponseException($"{method.Id}: response is not a {method.Response.Name} ({e.Message})", method, status, e);
+        }
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        Polly.Timeout.TimeoutRejectedException => "timed out",
+        HttpRequestException h when h.HttpRequestError != HttpRequestError.Unknown => h.HttpRequestError.ToString(),
+        _ => e.GetType().Name,
+    };
+}
