@@ -17,6 +17,7 @@
         'Test-BqxNamingCompliance'
         'Get-BqxRenamePlan'
         'Test-BqxInfrastructure'
+        'Get-BqxDependency'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from google.cloud import bigquery
+from tabulate import tabulate
 
 
 def main():
@@ -17,6 +18,7 @@ def main():
         "WHERE table_schema = 'bqx_ml_v3_features_v2' ORDER BY table_name"
     ).result()
     failures = [r.table_name for r in rows if r.total_rows == 0]
+    print(tabulate([[name] for name in failures], headers=["empty table"]))
     print(f"{len(failures)} empty tables")
     sys.exit(1 if failures else 0)
 

@@ -28,6 +28,9 @@ public sealed class AuditProfile
     [ProfileKey(Description = "Report options.")]
     public ReportsProfile Reports { get; set; } = new();
 
+    [ProfileKey(Description = "System tools the pipeline needs on PATH besides those the scripts are seen to run (gcloud, bq, gsutil …).")]
+    public List<string> Tools { get; set; } = new();
+
     [ProfileKey(Description = "Cloud Storage buckets the pipeline reads and writes, with the prefixes to inspect.")]
     public List<BucketProfile> Buckets { get; set; } = new();
 

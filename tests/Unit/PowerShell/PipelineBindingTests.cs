@@ -22,6 +22,8 @@ public sealed class PipelineBindingTests
     private static readonly Dictionary<(string Type, string Cmdlet, string Parameter), string> AcceptedByValue = new()
     {
         // -Path takes no pipeline input, so a piped record cannot bind through its ToString().
+        [("BqxAudit.Model.ScriptRecord", "Get-BqxDependency", "InputObject")] =
+            "Intended: Get-BqxScriptInventory | Get-BqxDependency reuses the records instead of parsing the scripts again.",
         [("BqxAudit.Model.NamingResult", "Get-BqxRenamePlan", "InputObject")] =
             "Intended: Test-BqxNamingCompliance | Get-BqxRenamePlan plans the piped results.",
         [("*", "Test-BqxNamingCompliance", "TableName")] =

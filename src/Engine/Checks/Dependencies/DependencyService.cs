@@ -1,0 +1,646 @@
+using System.Globalization;
+using BqxAudit.Checks.Secrets;
+using BqxAudit.Configuration;
+using BqxAudit.Hosting;
+using BqxAudit.Inventory;
+using BqxAudit.Model;
+
+namespace BqxAudit.Checks.Dependencies;
+
+/// <summary>What the dependency analysis works from.</summary>
+public sealed class DependencyOptions
+{
+    public required AuditProfile Profile { get; init; }
+
+    /// <summary>The audited root.</summary>
+    public string Root { get; init; } = ".";
+
+    /// <summary>The inventory, when it already ran (records are reused, never re-parsed).</summary>
+    public InventoryResult? Inventory { get; init; }
+
+    /// <summary>Script records piped in (reused, never re-parsed); the repository's file list is still read for manifests.</summary>
+    public IReadOnlyList<ScriptRecord>? Scripts { get; init; }
+
+    /// <summary>An interpreter to list installed distributions with (runs once, 10 s timeout).</summary>
+    public string? PythonPath { get; init; }
+
+    /// <summary>A site-packages folder to read installed distributions from, without Python.</summary>
+    public string? SitePackages { get; init; }
+
+    /// <summary>Only these types; null for all.</summary>
+    public IReadOnlyCollection<DependencyType>? Types { get; init; }
+
+    /// <summary>Tool lookup (tests replace PATH and the version probe).</summary>
+    public ToolProbe? Tools { get; init; }
+
+    /// <summary>Cloud facts (API states, dataset listings, credentials); null offline.</summary>
+    public ICloudDependencyFacts? Cloud { get; init; }
+
+    public bool Offline { get; init; }
+}
+
+/// <summary>Cloud facts the dependency analysis reads from the cloud layer's measurements (no call per table).</summary>
+public interface ICloudDependencyFacts
+{
+    /// <summary>True/false when the API's state was measured, null when not (with the reason).</summary>
+    (bool? Enabled, string Evidence) ApiState(string api);
+
+    /// <summary>True/false when the dataset was listed, null when not.</summary>
+    (bool? Exists, string Evidence) TableExists(string project, string dataset, string table);
+
+    (bool? Exists, string Evidence) DatasetExists(string project, string dataset);
+
+    (bool? Exists, string Evidence) GcsPrefixExists(string bucket, string prefix);
+
+    IEnumerable<DependencyRecord> Credentials();
+}
+
+/// <summary>
+/// Every dependency the scripts need, where it is declared, whether it is installed, and what
+/// breaks if it is not: Python packages (declared vs imported, per repository and per Docker image),
+/// system tools, Google APIs, data, credentials, and secrets committed to the repository.
+/// </summary>
+public sealed class DependencyService
+{
+    private readonly IAuditHost host;
+
+    public DependencyService(IAuditHost host) => this.host = host;
+
+    public IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options)
+    {
+        var inventory = options.Inventory;
+        if (inventory is null && options.Scripts is { } piped)
+        {
+            var discovery = FileDiscovery.Discover(options.Root, host);
+            inventory = new InventoryResult(discovery.Root, piped, null, new RepositoryIndex(discovery.Root, discovery.Files));
+        }
+
+        inventory ??= new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = options.Profile });
+        return Analyze(options, inventory);
+    }
+
+    private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory)
+    {
+        var records = new List<DependencyRecord>();
+        bool Wants(DependencyType t) => options.Types is null || options.Types.Count == 0 || options.Types.Contains(t);
+        var scripts = inventory.Records.Where(r => r.Status != ScriptStatus.Missing).ToList();
+        var phaseScripts = scripts.Where(r => r.PhaseTasks.Count > 0).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+
+        if (Wants(DependencyType.PythonPackage))
+        {
+            records.AddRange(FoldConflicts(PythonPackages(options, inventory.Repository, scripts, phaseScripts).ToList()));
+        }
+
+        if (Wants(DependencyType.SystemTool))
+        {
+            records.AddRange(SystemTools(options, scripts, phaseScripts));
+        }
+
+        if (Wants(DependencyType.Api))
+        {
+            records.AddRange(Apis(options, scripts, phaseScripts));
+        }
+
+        if (Wants(DependencyType.Data))
+        {
+            records.AddRange(Data(options, scripts, phaseScripts));
+        }
+
+        if (Wants(DependencyType.Credential))
+        {
+            records.AddRange(options.Offline || options.Cloud is null
+                ? CredentialsOffline(options)
+                : options.Cloud.Credentials());
+        }
+
+        if (Wants(DependencyType.Secret))
+        {
+            records.AddRange(Secrets(inventory.Repository));
+        }
+
+        return records
+            .OrderBy(r => r.Type)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.Location, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    // ---- Python packages -------------------------------------------------------------------
+
+    private IEnumerable<DependencyRecord> PythonPackages(DependencyOptions options, RepositoryIndex repo, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    {
+        var manifests = DependencyManifests.Discover(repo.Root, repo.Files);
+        Report(manifests.Diagnostics);
+        var declared = manifests.Requirements.ToList();
+
+        // Docker images: what each installs, and what the scripts it runs import.
+        var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var images = scripts.Where(r => r.Kind == ScriptKind.Dockerfile).Select(d => Image(d, repo, byPath)).ToList();
+        foreach (var image in images)
+        {
+            declared.AddRange(image.Installs);
+        }
+
+        var installed = Installed(options);
+        var byDistribution = new SortedDictionary<string, List<(ScriptRecord Script, ImportRecord Import)>>(StringComparer.Ordinal);
+        foreach (var script in scripts.Where(s => s.Kind == ScriptKind.Python))
+        {
+            foreach (var import in script.Imports.Where(i => i.Kind == ImportKind.ThirdParty && i.Distribution is not null))
+            {
+                var name = PackageName.Normalize(import.Distribution!);
+                if (!byDistribution.TryGetValue(name, out var uses))
+                {
+                    byDistribution[name] = uses = new();
+                }
+
+                uses.Add((script, import));
+            }
+        }
+
+        var repoDeclared = declared.Where(d => d.Source != RequirementSource.Dockerfile).ToLookup(d => d.Name, StringComparer.Ordinal);
+        var anyDeclared = declared.ToLookup(d => d.Name, StringComparer.Ordinal);
+
+        // Imported distributions.
+        foreach (var (name, uses) in byDistribution)
+        {
+            var decls = anyDeclared[name].ToList();
+            var users = uses.Select(u => u.Script.Path).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var optional = uses.All(u => u.Import.Optional);
+            var first = uses.OrderBy(u => u.Script.Path, StringComparer.Ordinal).ThenBy(u => u.Import.Line).First();
+            var record = new DependencyRecord
+            {
+                Name = name,
+                Type = DependencyType.PythonPackage,
+                VersionRequired = Required(decls),
+                DeclaredIn = decls.Select(d => d.Location).Distinct().ToList(),
+                Location = $"{first.Script.Path}:{first.Import.Line}",
+                Purpose = $"imported as {string.Join(", ", uses.Select(u => u.Import.Module).Distinct().OrderBy(m => m, StringComparer.Ordinal).Take(4))} by {users.Count} script{(users.Count == 1 ? "" : "s")}",
+                UsedBy = users,
+                Critical = !optional && users.Any(phaseScripts.Contains),
+                Fallback = optional ? "optional import (guarded by try/except ImportError or TYPE_CHECKING)" : null,
+            };
+            record.Evidence.AddRange(uses.Take(5).Select(u => new Evidence("file", $"{u.Script.Path}:{u.Import.Line}", $"import {u.Import.Module}")));
+            if (!repoDeclared[name].Any() && !optional)
+            {
+                record.Status = DependencyStatus.Undeclared;
+                record.Evidence.Add(new Evidence("file", first.Script.Path,
+                    decls.Count == 0
+                        ? $"{name} is imported but no requirements file, pyproject.toml, setup.cfg, environment.yml or Dockerfile declares it"
+                        : $"{name} is installed only by {string.Join(", ", decls.Select(d => d.Location))}, not by a repository manifest"));
+            }
+            else
+            {
+                ApplyInstalled(record, decls, installed);
+            }
+
+            yield return record;
+        }
+
+        // Per image: what the image runs must be installed in the image.
+        foreach (var image in images)
+        {
+            var installedHere = image.Installs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var script in image.Runs.Where(s => s.Kind == ScriptKind.Python))
+            {
+                foreach (var import in script.Imports.Where(i => i.Kind == ImportKind.ThirdParty && i.Distribution is not null && !i.Optional))
+                {
+                    var name = PackageName.Normalize(import.Distribution!);
+                    if (installedHere.Contains(name))
+                    {
+                        continue;
+                    }
+
+                    yield return new DependencyRecord
+                    {
+                        Name = name,
+                        Type = DependencyType.PythonPackage,
+                        Location = image.Dockerfile.Path,
+                        Purpose = $"needed in the image of {image.Dockerfile.Path}: it runs {script.Path}",
+                        UsedBy = { script.Path },
+                        Status = DependencyStatus.Undeclared,
+                        Critical = phaseScripts.Contains(script.Path),
+                        DeclaredIn = anyDeclared[name].Select(d => d.Location).Distinct().ToList(),
+                        Evidence =
+                        {
+                            new Evidence("file", $"{script.Path}:{import.Line}", $"import {import.Module}"),
+                            new Evidence("file", image.Dockerfile.Path,
+                                $"the image runs {script.Path} ({image.Chain(script)}) but its pip installs do not include {name}"),
+                        },
+                    };
+                }
+            }
+        }
+
+        // Declared and never imported (informational).
+        var imported = byDistribution.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var group in declared.Where(d => !imported.Contains(d.Name)).GroupBy(d => d.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var decls = group.ToList();
+            var record = new DependencyRecord
+            {
+                Name = group.Key,
+                Type = DependencyType.PythonPackage,
+                VersionRequired = Required(decls),
+                DeclaredIn = decls.Select(d => d.Location).Distinct().ToList(),
+                Location = decls[0].Location,
+                Status = DependencyStatus.Unused,
+                Purpose = "declared, never imported by an inventoried script (may be a plugin or a transitive need, e.g. db-dtypes for pandas)",
+                Evidence = { new Evidence("file", decls[0].Location, $"declared as '{decls[0].Text}'; no script imports it") },
+            };
+            if (installed is not null)
+            {
+                var found = installed.Find(group.Key);
+                record.VersionInstalled = found?.Version;
+            }
+
+            yield return record;
+        }
+
+        // One distribution pinned differently in two manifests.
+        foreach (var conflict in DependencyManifests.FindConflicts(declared))
+        {
+            yield return new DependencyRecord
+            {
+                Name = conflict.Name,
+                Type = DependencyType.PythonPackage,
+                VersionRequired = $"{conflict.First.Specifier} vs {conflict.Second.Specifier}",
+                DeclaredIn = { conflict.First.Location, conflict.Second.Location },
+                Location = conflict.First.Location,
+                Status = DependencyStatus.VersionConflict,
+                UsedBy = byDistribution.TryGetValue(conflict.Name, out var u) ? u.Select(x => x.Script.Path).Distinct().ToList() : new(),
+                Critical = byDistribution.TryGetValue(conflict.Name, out var u2) && u2.Any(x => phaseScripts.Contains(x.Script.Path)),
+                Evidence =
+                {
+                    new Evidence("file", conflict.First.Location, conflict.First.Text),
+                    new Evidence("file", conflict.Second.Location, $"{conflict.Second.Text}: {conflict.Reason}"),
+                },
+            };
+        }
+
+        // Local modules imported and absent.
+        foreach (var script in scripts.Where(s => s.Kind == ScriptKind.Python))
+        {
+            foreach (var import in script.Imports.Where(i => i.Kind == ImportKind.Unresolved))
+            {
+                yield return new DependencyRecord
+                {
+                    Name = import.Module,
+                    Type = DependencyType.PythonPackage,
+                    Location = $"{script.Path}:{import.Line}",
+                    Purpose = "local module",
+                    UsedBy = { script.Path },
+                    Status = DependencyStatus.Unresolved,
+                    Critical = !import.Optional && phaseScripts.Contains(script.Path),
+                    Fallback = import.Optional ? "optional import (guarded)" : null,
+                    Evidence = { new Evidence("file", $"{script.Path}:{import.Line}", $"import {import.Module}: looks local, and no such module or package is in the repository") },
+                };
+            }
+        }
+    }
+
+    /// <summary>A distribution's conflict joins its own record (one row per distribution), unless that record is worse already.</summary>
+    private static IEnumerable<DependencyRecord> FoldConflicts(List<DependencyRecord> records)
+    {
+        foreach (var conflict in records.Where(r => r.Status == DependencyStatus.VersionConflict && r.VersionRequired?.Contains(" vs ", StringComparison.Ordinal) == true).ToList())
+        {
+            var own = records.FirstOrDefault(r => !ReferenceEquals(r, conflict) && r.Name == conflict.Name &&
+                                                  r.Type == DependencyType.PythonPackage &&
+                                                  r.Status is DependencyStatus.NotVerified or DependencyStatus.Ready or DependencyStatus.Unused);
+            if (own is null)
+            {
+                continue;
+            }
+
+            own.Status = DependencyStatus.VersionConflict;
+            own.VersionRequired = conflict.VersionRequired;
+            own.Evidence.AddRange(conflict.Evidence);
+            records.Remove(conflict);
+        }
+
+        return records;
+    }
+
+    private static string? Required(IReadOnlyList<DeclaredRequirement> decls)
+    {
+        var specs = decls.Select(d => d.Specifier).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return specs.Count == 0 ? (decls.Count > 0 ? "any" : null) : string.Join("; ", specs);
+    }
+
+    private InstalledEnvironment? Installed(DependencyOptions options)
+    {
+        InstalledEnvironment? env = null;
+        if (!string.IsNullOrWhiteSpace(options.PythonPath))
+        {
+            env = PythonEnvironmentProbe.Run(options.PythonPath!, cancellation: host.Cancellation);
+        }
+        else if (!string.IsNullOrWhiteSpace(options.SitePackages))
+        {
+            if (!Directory.Exists(options.SitePackages))
+            {
+                throw new BqxException(new BqxError(ErrorIds.PathNotFound, BqxErrorCategory.ObjectNotFound,
+                    $"site-packages folder not found: {options.SitePackages}", options.SitePackages));
+            }
+
+            env = SitePackagesReader.Read(options.SitePackages!);
+        }
+
+        if (env is not null)
+        {
+            Report(env.Diagnostics);
+        }
+
+        return env;
+    }
+
+    private static void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
+    {
+        var where = string.Join(", ", decls.Select(d => d.Location).Distinct());
+        if (installed is null)
+        {
+            record.Status = DependencyStatus.NotVerified;
+            record.Evidence.Add(new Evidence("file", decls.FirstOrDefault()?.Location ?? record.Location ?? "",
+                $"declared in {where}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
+            return;
+        }
+
+        var found = installed.Find(record.Name);
+        if (found is null)
+        {
+            record.Status = DependencyStatus.Missing;
+            record.Evidence.Add(new Evidence("command", installed.Source, $"{record.Name} is not installed there (declared in {where})"));
+            return;
+        }
+
+        record.VersionInstalled = found.Version;
+        var unmet = decls.Where(d => d.SpecifierSet is { } set && found.ParsedVersion is { } v && !set.IsSatisfiedByInstalled(v)).ToList();
+        if (unmet.Count > 0)
+        {
+            record.Status = DependencyStatus.VersionConflict;
+            record.Evidence.Add(new Evidence("command", found.Location,
+                $"installed {found.Version} does not satisfy {string.Join(", ", unmet.Select(d => $"{d.Specifier} ({d.Location})"))}"));
+        }
+        else
+        {
+            record.Status = DependencyStatus.Ready;
+            record.Evidence.Add(new Evidence("command", found.Location, $"installed {found.Version}; declared in {where}"));
+        }
+    }
+
+    private void Report(IEnumerable<DependencyDiagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            if (d.Severity == DependencyDiagnosticSeverity.Error)
+            {
+                host.WriteError(d.ToBqxError());
+            }
+            else
+            {
+                host.WriteWarning(d.ToString());
+            }
+        }
+    }
+
+    /// <summary>A Docker image: its Dockerfile, what it pip-installs, and the scripts its ENTRYPOINT/CMD runs (transitively).</summary>
+    private sealed class DockerImage
+    {
+        public required ScriptRecord Dockerfile { get; init; }
+        public List<DeclaredRequirement> Installs { get; } = new();
+        public List<ScriptRecord> Runs { get; } = new();
+        public Dictionary<string, string> Via { get; } = new(StringComparer.Ordinal);
+
+        public string Chain(ScriptRecord script) => Via.TryGetValue(script.Path, out var via) ? via : "ENTRYPOINT";
+    }
+
+    private DockerImage Image(ScriptRecord dockerfile, RepositoryIndex repo, IReadOnlyDictionary<string, ScriptRecord> byPath)
+    {
+        var image = new DockerImage { Dockerfile = dockerfile };
+        var folder = dockerfile.Path.Contains('/') ? dockerfile.Path[..dockerfile.Path.LastIndexOf('/')] : "";
+        foreach (var install in dockerfile.PipInstalls)
+        {
+            var parsed = PipInstallCommand.Parse("pip install " + install.Requirement, dockerfile.Path, install.Line);
+            foreach (var requirement in parsed.Requirements)
+            {
+                image.Installs.Add(requirement);
+            }
+
+            // -r FILE inside the image: read the file of the build context it was copied from.
+            var text = install.Requirement.Trim();
+            if (text.StartsWith("-r ", StringComparison.Ordinal) || text.StartsWith("--requirement", StringComparison.Ordinal))
+            {
+                var file = text.Split(new[] { ' ', '=' }, StringSplitOptions.RemoveEmptyEntries).Last();
+                var candidate = new[] { RepositoryIndex.Normalize(folder + "/" + file), RepositoryIndex.Normalize(file) }.FirstOrDefault(repo.FileExists);
+                if (candidate is not null)
+                {
+                    var result = new RequirementsFileParser(repo.Root).Parse(candidate);
+                    Report(result.Diagnostics);
+                    image.Installs.AddRange(result.Requirements);
+                }
+            }
+        }
+
+        var pending = new Queue<(string Path, string Via)>(dockerfile.Invocations.Where(i => i.ResolvedScript is not null).Select(i => (i.ResolvedScript!, $"ENTRYPOINT/CMD at {dockerfile.Path}:{i.Line}")));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            var (path, via) = pending.Dequeue();
+            if (!seen.Add(path) || !byPath.TryGetValue(path, out var script))
+            {
+                continue;
+            }
+
+            image.Runs.Add(script);
+            image.Via[path] = via;
+            foreach (var next in script.Invocations.Where(i => i.ResolvedScript is not null))
+            {
+                pending.Enqueue((next.ResolvedScript!, $"{via} → {script.Path}:{next.Line}"));
+            }
+        }
+
+        return image;
+    }
+
+    // ---- System tools ----------------------------------------------------------------------
+
+    private IEnumerable<DependencyRecord> SystemTools(DependencyOptions options, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    {
+        var users = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var script in scripts.Where(s => s.Kind is ScriptKind.Shell or ScriptKind.Python))
+        {
+            foreach (var tool in script.ToolsInvoked)
+            {
+                if (!users.TryGetValue(tool, out var set))
+                {
+                    users[tool] = set = new SortedSet<string>(StringComparer.Ordinal);
+                }
+
+                set.Add(script.Path);
+            }
+        }
+
+        foreach (var tool in options.Profile.Tools)
+        {
+            if (!users.ContainsKey(tool))
+            {
+                users[tool] = new SortedSet<string>(StringComparer.Ordinal);
+            }
+        }
+
+        var probe = options.Tools ?? new ToolProbe();
+        var results = probe.ProbeAll(users.Keys, host.Cancellation);
+        foreach (var (tool, scriptsUsing) in users)
+        {
+            var found = results[tool];
+            var fromProfile = options.Profile.Tools.Contains(tool);
+            var record = new DependencyRecord
+            {
+                Name = tool,
+                Type = DependencyType.SystemTool,
+                VersionInstalled = found.Version,
+                Location = found.Path,
+                UsedBy = scriptsUsing.ToList(),
+                Purpose = scriptsUsing.Count > 0 ? $"invoked by {scriptsUsing.Count} script{(scriptsUsing.Count == 1 ? "" : "s")}" : "required by the profile (tools)",
+                DeclaredIn = fromProfile ? new List<string> { $"{options.Profile.Source} tools" } : new(),
+                Critical = scriptsUsing.Any(phaseScripts.Contains),
+                Status = found.Path is null ? DependencyStatus.Missing : DependencyStatus.Ready,
+            };
+            record.Evidence.Add(found.Path is null
+                ? new Evidence("command", $"PATH lookup {tool}", $"{tool} is not on PATH ({found.Detail})")
+                : new Evidence("command", $"{tool} --version", found.Detail));
+            yield return record;
+        }
+    }
+
+    // ---- APIs ----------------------------------------------------------------------------
+
+    private IEnumerable<DependencyRecord> Apis(DependencyOptions options, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    {
+        foreach (var requirement in BqxAudit.Checks.Infrastructure.ApiRequirements.From(options.Profile, scripts))
+        {
+            var users = requirement.Reasons.Select(r => r.Location.Split(':')[0]).Where(l => scripts.Any(s => s.Path == l)).Distinct(StringComparer.Ordinal).OrderBy(l => l, StringComparer.Ordinal).ToList();
+            var record = new DependencyRecord
+            {
+                Name = requirement.Service,
+                Type = DependencyType.Api,
+                UsedBy = users,
+                Purpose = string.Join("; ", requirement.Reasons.Select(r => r.Detail).Distinct().Take(3)),
+                Critical = users.Any(phaseScripts.Contains) || options.Profile.Apis.Contains(requirement.Service),
+            };
+            record.Evidence.AddRange(requirement.Reasons.Take(3));
+            var state = options.Offline || options.Cloud is null ? (null, "offline: whether the API is enabled was not measured") : options.Cloud.ApiState(requirement.Service);
+            record.Status = state.Item1 switch
+            {
+                true => DependencyStatus.Ready,
+                false => DependencyStatus.Missing,
+                null => DependencyStatus.NotVerified,
+            };
+            record.Evidence.Add(new Evidence(state.Item1 is null ? "profile" : "api", $"serviceusage {requirement.Service}", state.Item2));
+            if (state.Item1 == false)
+            {
+                record.Fallback = $"gcloud services enable {requirement.Service} --project {options.Profile.Gcp.Project}";
+            }
+
+            yield return record;
+        }
+    }
+
+    // ---- Data ----------------------------------------------------------------------------
+
+    private IEnumerable<DependencyRecord> Data(DependencyOptions options, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    {
+        var project = options.Profile.Gcp.Project ?? "";
+        var reads = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var script in scripts)
+        {
+            // Qualified tables (dataset.table, project.dataset.table) and gs:// paths; INFORMATION_SCHEMA views are metadata, not data.
+            foreach (var table in script.TablesRead.Where(t => t.Contains('.') && !t.Contains("INFORMATION_SCHEMA", StringComparison.OrdinalIgnoreCase)).Concat(script.GcsUris))
+            {
+                if (!reads.TryGetValue(table, out var users))
+                {
+                    reads[table] = users = new SortedSet<string>(StringComparer.Ordinal);
+                }
+
+                users.Add(script.Path);
+            }
+        }
+
+        foreach (var (target, users) in reads)
+        {
+            var templated = target.Contains('{');
+            var record = new DependencyRecord
+            {
+                Name = target,
+                Type = DependencyType.Data,
+                UsedBy = users.ToList(),
+                Purpose = target.StartsWith("gs://", StringComparison.Ordinal) ? "Cloud Storage path the scripts read or write" : "table or dataset the scripts read",
+                Critical = users.Any(phaseScripts.Contains),
+            };
+            (bool?, string) state;
+            if (options.Offline || options.Cloud is null)
+            {
+                state = (null, "offline: existence not measured");
+            }
+            else if (templated)
+            {
+                state = (null, "a template: which tables it names is known only at run time");
+            }
+            else if (target.StartsWith("gs://", StringComparison.Ordinal))
+            {
+                var rest = target[5..];
+                var slash = rest.IndexOf('/');
+                state = options.Cloud.GcsPrefixExists(slash < 0 ? rest : rest[..slash], slash < 0 ? "" : rest[(slash + 1)..]);
+            }
+            else
+            {
+                var parts = target.Split('.');
+                state = parts.Length switch
+                {
+                    3 => options.Cloud.TableExists(parts[0], parts[1], parts[2]),
+                    2 => options.Cloud.TableExists(project, parts[0], parts[1]),
+                    _ => (null, "not a qualified table name"),
+                };
+            }
+
+            record.Status = state.Item1 switch { true => DependencyStatus.Ready, false => DependencyStatus.Missing, null => DependencyStatus.NotVerified };
+            record.Evidence.Add(new Evidence(state.Item1 is null ? "file" : "api", users.First(), state.Item2));
+            yield return record;
+        }
+    }
+
+    // ---- Credentials and secrets -----------------------------------------------------------
+
+    private static IEnumerable<DependencyRecord> CredentialsOffline(DependencyOptions options)
+    {
+        var source = CredentialLocator.Locate(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow);
+        var record = new DependencyRecord
+        {
+            Name = source.Kind,
+            Type = DependencyType.Credential,
+            Location = source.Path,
+            Purpose = "the Application Default Credentials the scripts and this audit would use",
+            Critical = true,
+            Status = DependencyStatus.NotVerified,
+        };
+        record.Evidence.Add(new Evidence("file", source.Path ?? "ADC", source.Detail));
+        record.Evidence.Add(new Evidence("profile", "offline", "whether a token can be obtained was not measured (offline)"));
+        yield return record;
+    }
+
+    private IEnumerable<DependencyRecord> Secrets(RepositoryIndex repo)
+    {
+        foreach (var secret in SecretScanner.Scan(repo.Root, repo.Files, host))
+        {
+            yield return new DependencyRecord
+            {
+                Name = secret.Kind.ToString(),
+                Type = DependencyType.Secret,
+                Location = secret.Location,
+                Purpose = secret.Description,
+                Status = DependencyStatus.Exposed,
+                Critical = true,
+                Fallback = "remove it from the repository and its history, rotate it, and use ADC or Secret Manager instead",
+                Evidence = { new Evidence("file", secret.Location, $"{secret.Description} (fingerprint {secret.Fingerprint}; the value is never shown)") },
+            };
+        }
+    }
+}
