@@ -26,6 +26,8 @@ public sealed class CliApp
         root.Subcommands.Add(new RenamePlanCommand(this).Build(cancellation));
         root.Subcommands.Add(new InfraCommand(this).Build(cancellation));
         root.Subcommands.Add(new DepsCommand(this).Build(cancellation));
+        root.Subcommands.Add(new BlockersCommand(this).Build(cancellation));
+        root.Subcommands.Add(new ReadinessCommand(this).Build(cancellation));
         root.Subcommands.Add(new SchemaCommand(this).Build());
 
         var parsed = root.Parse(args);

@@ -31,6 +31,12 @@ public sealed class AuditProfile
     [ProfileKey(Description = "System tools the pipeline needs on PATH besides those the scripts are seen to run (gcloud, bq, gsutil …).")]
     public List<string> Tools { get; set; } = new();
 
+    [ProfileKey(Description = "Prices used for cost estimates.")]
+    public PricingProfile Pricing { get; set; } = new();
+
+    [ProfileKey(Description = "Changes to the default blocker rules (priority, texts, delay), one entry per rule id.")]
+    public List<BlockerRuleOverride> BlockerRules { get; set; } = new();
+
     [ProfileKey(Description = "Cloud Storage buckets the pipeline reads and writes, with the prefixes to inspect.")]
     public List<BucketProfile> Buckets { get; set; } = new();
 
@@ -158,6 +164,22 @@ public sealed class TaskProfile
 
     [ProfileKey(Description = "True when the task runs in parallel with the one before it.")]
     public bool Parallel { get; set; }
+
+    [ProfileKey(Description = "How the naming audit measures the task's scope, to compare with the claimed tables.")]
+    public ScopeMeasureProfile? Measure { get; set; }
+}
+
+/// <summary>Which naming results count as a task's scope: a family, optionally only names of one status.</summary>
+public sealed class ScopeMeasureProfile
+{
+    [ProfileKey(Description = "Naming mandate id (default: the profile's first).")]
+    public string? Mandate { get; set; }
+
+    [ProfileKey(Required = true, Description = "Family id of the mandate, e.g. cov.")]
+    public string Family { get; set; } = "";
+
+    [ProfileKey(Description = "Only names of this status (Compliant, NonCompliant, Exempt); all names of the family when absent.", Pattern = "^(Compliant|NonCompliant|Exempt)$")]
+    public string? Status { get; set; }
 }
 
 /// <summary>A table count: a number, or <c>{ from, to }</c> for a task that changes the count (224 → 56).</summary>
@@ -229,4 +251,38 @@ public sealed class ProfileIgnoreAttribute : Attribute
 public interface IProfileScalar
 {
     bool TrySetScalar(string value);
+}
+
+/// <summary>A per-profile change to one blocker rule (<c>blockerRules</c>): only the fields given replace the default's.</summary>
+public sealed class BlockerRuleOverride
+{
+    [ProfileKey(Required = true, Description = "Rule id, e.g. script.style (see the rule table in DESIGN.md).")]
+    public string Rule { get; set; } = "";
+
+    [ProfileKey(Description = "New priority.", Pattern = "^P[0-3]$")]
+    public string? Priority { get; set; }
+
+    [ProfileKey(Description = "New category.")]
+    public string? Category { get; set; }
+
+    [ProfileKey(Description = "New mitigation text.")]
+    public string? Mitigation { get; set; }
+
+    [ProfileKey(Description = "New workaround text.")]
+    public string? Workaround { get; set; }
+
+    [ProfileKey(Description = "New recommended action.")]
+    public string? RecommendedAction { get; set; }
+
+    [ProfileKey(Description = "Estimated delay, lower bound in hours.")]
+    public double? DelayMinHours { get; set; }
+
+    [ProfileKey(Description = "Estimated delay, upper bound in hours.")]
+    public double? DelayMaxHours { get; set; }
+}
+
+public sealed class PricingProfile
+{
+    [ProfileKey(Description = "On-demand query price in USD per TiB scanned (default 6.25).")]
+    public double QueryUsdPerTiB { get; set; } = 6.25;
 }

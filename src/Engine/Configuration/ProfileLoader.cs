@@ -176,6 +176,13 @@ public static class ProfileLoader
             yield return issue;
         }
 
+        var known = BqxAudit.Readiness.DefaultBlockerRules.All.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var o in profile.BlockerRules.Where(o => !known.Contains(o.Rule)))
+        {
+            yield return new ProfileIssue(file, (int)root.Start.Line, (int)root.Start.Column,
+                $"blockerRules: no rule '{o.Rule}' (rules: {string.Join(", ", known.OrderBy(k => k, StringComparer.Ordinal))})");
+        }
+
         var datasets = new HashSet<string>(StringComparer.Ordinal);
         foreach (var dataset in profile.Datasets)
         {

@@ -21,11 +21,22 @@ public enum RiskLevel
 /// <summary>A range of US dollars with the basis it was computed on.</summary>
 public sealed class UsdRange
 {
-    public double MinUsd { get; set; }
-    public double MaxUsd { get; set; }
+    /// <summary>Lower bound; null when the cost was not measured (Basis says why).</summary>
+    public double? MinUsd { get; set; }
+
+    /// <summary>Upper bound; null when the cost was not measured (Basis says why).</summary>
+    public double? MaxUsd { get; set; }
+
+    /// <summary>How the range was computed (dry-run bytes × price, storage bound, budget), or why it was not.</summary>
     public string Basis { get; set; } = "";
 
-    public override string ToString() => MinUsd == MaxUsd ? $"${MinUsd:0.##}" : $"${MinUsd:0.##}-{MaxUsd:0.##}";
+    public bool Measured => MinUsd is not null && MaxUsd is not null;
+
+    public override string ToString() => !Measured
+        ? "not verified"
+        : MinUsd == MaxUsd
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${MinUsd:0.##}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"${MinUsd:0.##}-{MaxUsd:0.##}");
 }
 
 /// <summary>One task of a phase: its scripts' status, what creating them would take, and its claimed vs measured scope.</summary>

@@ -161,6 +161,9 @@ public sealed class ScriptRecord
     /// <summary>Mandate id → compliance status of the names this script generates.</summary>
     public Dictionary<string, string> Compliance { get; set; } = new();
 
+    /// <summary>What running the script's queries costs, with the basis (set by the audit; NotVerified offline).</summary>
+    public UsdRange? CostEstimate { get; set; }
+
     public string? Recommendation { get; set; }
     public List<Evidence> Evidence { get; set; } = new();
 

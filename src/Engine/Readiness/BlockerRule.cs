@@ -18,19 +18,6 @@ public sealed record BlockerRule(
     string? Workaround = null,
     HoursRange? EstimatedDelay = null);
 
-/// <summary>A per-profile change to one rule (profile key <c>blockerRules</c>): only the fields given replace the default's.</summary>
-public sealed class BlockerRuleOverride
-{
-    public string Rule { get; set; } = "";
-    public string? Priority { get; set; }
-    public string? Category { get; set; }
-    public string? Mitigation { get; set; }
-    public string? Workaround { get; set; }
-    public string? RecommendedAction { get; set; }
-    public double? DelayMinHours { get; set; }
-    public double? DelayMaxHours { get; set; }
-}
-
 /// <summary>The default rule table (DESIGN.md "Default blocker rules"), as data.</summary>
 public static class DefaultBlockerRules
 {

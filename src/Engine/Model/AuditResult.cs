@@ -1,0 +1,64 @@
+namespace BqxAudit.Model;
+
+/// <summary>Facts about one audit run: what ran, on what, with which profile, when.</summary>
+public sealed class AuditRun
+{
+    public string ToolVersion { get; set; } = "";
+    public string ProfileName { get; set; } = "";
+
+    /// <summary>The profile file, or <c>embedded:NAME</c>.</summary>
+    public string ProfileSource { get; set; } = "";
+
+    /// <summary>The audited root as given (relative paths stay relative so reports are portable).</summary>
+    public string Root { get; set; } = "";
+
+    /// <summary>The HEAD commit of the work tree the root is in; null outside git.</summary>
+    public string? Commit { get; set; }
+
+    public string? ProjectId { get; set; }
+
+    /// <summary>The principal the cloud checks ran as; null offline or when unknown.</summary>
+    public string? Principal { get; set; }
+
+    public bool Offline { get; set; }
+
+    /// <summary>The date the reports carry (<c>--date</c>, else today), ISO <c>yyyy-MM-dd</c>.</summary>
+    public string ReportDate { get; set; } = "";
+
+    /// <summary>
+    /// True when <c>--date</c> fixed the report date: wall-clock times are then left out (null), so a
+    /// second run over the same inputs writes byte-identical files.
+    /// </summary>
+    public bool Reproducible { get; set; }
+
+    public DateTimeOffset? Start { get; set; }
+    public DateTimeOffset? End { get; set; }
+    public long? DurationMs { get; set; }
+
+    /// <summary>Areas not measured in this run, each with the reason (e.g. "Infrastructure: offline").</summary>
+    public List<string> NotMeasured { get; set; } = new();
+}
+
+/// <summary>Everything one audit measured and decided: the object Export-BqxAuditReport writes and the JSON report is.</summary>
+public sealed class AuditResult
+{
+    public AuditRun Run { get; set; } = new();
+
+    /// <summary>The phase decision: GO / CONDITIONAL GO / NO-GO with its blockers, tasks, critical path and answers.</summary>
+    public PhaseReadiness Readiness { get; set; } = new();
+
+    public List<Blocker> Blockers { get; set; } = new();
+    public List<ScriptRecord> Scripts { get; set; } = new();
+    public List<InfraCheck> Infrastructure { get; set; } = new();
+    public List<DependencyRecord> Dependencies { get; set; } = new();
+
+    /// <summary>The naming mandate's results over the profile's table listings (or the live datasets online).</summary>
+    public List<NamingResult> Naming { get; set; } = new();
+
+    /// <summary>Counts of the naming results by family, status and violation.</summary>
+    public BqxAudit.Checks.Naming.NamingSummary? NamingSummary { get; set; }
+
+    public List<RenamePlanItem> RenamePlan { get; set; } = new();
+
+    public override string ToString() => $"{Run.ProfileName} {Readiness.Phase}: {Readiness.Decision}";
+}

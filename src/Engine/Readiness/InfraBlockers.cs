@@ -1,0 +1,127 @@
+using System.Globalization;
+using BqxAudit.Checks.Dependencies;
+using BqxAudit.Configuration;
+using BqxAudit.Model;
+
+namespace BqxAudit.Readiness;
+
+/// <summary>Which blocker rule an infrastructure check raises, if any.</summary>
+internal static class InfraBlockers
+{
+    public static IEnumerable<BlockerCandidate> From(InfraCheck c, AuditProfile profile)
+    {
+        const string type = nameof(InfraCheck);
+        var detail = $"{c.Check}: {c.Actual}";
+        BlockerCandidate Candidate(string rule, string target) => new(rule, target, type, detail)
+        {
+            SourceDetail = c.Status.ToString(),
+            Evidence = c.Evidence.Count > 0 ? c.Evidence : new[] { new Evidence("api", c.Target, detail) },
+        };
+
+        if (c.Status == InfraCheckStatus.NotVerified || c.Status == InfraCheckStatus.Error)
+        {
+            // One blocker per kind of check: "Infrastructure not verified: BigQueryDataset", with every target as evidence.
+            yield return new BlockerCandidate("infra.not-verified", c.Kind.ToString(), type,
+                $"{c.Kind} checks were not measured ({c.Actual}); {c.Remedy}")
+            {
+                SourceDetail = c.Status.ToString(),
+                Evidence = new[] { new Evidence("api", c.Target, $"{c.Status}: {c.Actual}") },
+            };
+            yield break;
+        }
+
+        if (c.Status == InfraCheckStatus.Ready)
+        {
+            yield break;
+        }
+
+        switch (c.Kind)
+        {
+            case InfraCheckKind.Api:
+                yield return Candidate("api.disabled", c.Target.StartsWith("api:", StringComparison.Ordinal) ? c.Target[4..] : c.Target) with { Detail = profile.Gcp.Project ?? "PROJECT" };
+                break;
+            case InfraCheckKind.Permission:
+                yield return Candidate("permission.denied", c.Target);
+                break;
+            case InfraCheckKind.CloudRunJob when c.Status == InfraCheckStatus.Missing:
+                yield return Candidate("run-job.missing", c.Target);
+                break;
+            case InfraCheckKind.Quota:
+                yield return Candidate("quota.insufficient", c.Target);
+                break;
+            case InfraCheckKind.ServiceAccount:
+                yield return Candidate("service-account.old-key", c.Target);
+                break;
+            case InfraCheckKind.CostMonitoring:
+                yield return Candidate("cost-monitoring.absent", c.Target);
+                break;
+            case InfraCheckKind.BigQueryDataset when c.Details.TryGetValue("ExpectedTables", out var expected) && c.Details.TryGetValue("Tables", out var measured)
+                                                    && Convert.ToInt64(expected, CultureInfo.InvariantCulture) != Convert.ToInt64(measured, CultureInfo.InvariantCulture):
+                yield return Candidate("scope.mismatch", c.Target) with { Detail = $"{c.Target}: expected {expected} tables, measured {measured}" };
+                break;
+            default:
+                yield return Candidate(c.Status is InfraCheckStatus.Partial ? "infra.blocked" : "infra.blocked", c.Target);
+                break;
+        }
+    }
+}
+
+/// <summary>The dependency analysis's view of the infrastructure checks: API states (no extra calls).</summary>
+internal sealed class InfraFacts : ICloudDependencyFacts
+{
+    private readonly IReadOnlyList<InfraCheck> checks;
+
+    public InfraFacts(IReadOnlyList<InfraCheck> checks) => this.checks = checks;
+
+    public (bool? Enabled, string Evidence) ApiState(string api)
+    {
+        var check = checks.FirstOrDefault(c => c.Kind == InfraCheckKind.Api && c.Target == $"api:{api}");
+        return check?.Status switch
+        {
+            InfraCheckStatus.Ready => (true, $"{check.Check}: {check.Actual}"),
+            InfraCheckStatus.Blocked or InfraCheckStatus.Missing => (false, $"{check.Check}: {check.Actual}"),
+            null => (null, "not among the infrastructure checks of this run"),
+            _ => (null, $"{check.Check}: {check.Status} ({check.Actual})"),
+        };
+    }
+
+    public (bool? Exists, string Evidence) TableExists(string project, string dataset, string table) =>
+        (null, "table existence is not measured per table; the dataset checks count tables");
+
+    public (bool? Exists, string Evidence) DatasetExists(string project, string dataset)
+    {
+        var check = checks.FirstOrDefault(c => c.Kind == InfraCheckKind.BigQueryDataset && c.Target == $"bigquery:{project}.{dataset}");
+        return check?.Status switch
+        {
+            InfraCheckStatus.Ready or InfraCheckStatus.Partial => (true, $"{check.Check}: {check.Actual}"),
+            InfraCheckStatus.Missing => (false, $"{check.Check}: {check.Actual}"),
+            _ => (null, "the dataset is not among the profile's datasets checked in this run"),
+        };
+    }
+
+    public (bool? Exists, string Evidence) GcsPrefixExists(string bucket, string prefix)
+    {
+        var check = checks.FirstOrDefault(c => c.Kind == InfraCheckKind.GcsBucket && c.Target == $"gcs:{bucket}");
+        return check?.Status switch
+        {
+            InfraCheckStatus.Ready or InfraCheckStatus.Partial => (true, $"{check.Check}: {check.Actual}"),
+            InfraCheckStatus.Missing => (false, $"{check.Check}: {check.Actual}"),
+            _ => (null, "the bucket is not among the profile's buckets checked in this run"),
+        };
+    }
+
+    public IEnumerable<DependencyRecord> Credentials()
+    {
+        var project = checks.FirstOrDefault(c => c.Kind == InfraCheckKind.Project);
+        var ok = project?.Status is InfraCheckStatus.Ready or InfraCheckStatus.Partial;
+        yield return new DependencyRecord
+        {
+            Name = project?.Details.TryGetValue("Credential", out var cred) == true ? cred?.ToString() ?? "Application Default Credentials" : "Application Default Credentials",
+            Type = DependencyType.Credential,
+            Purpose = "the credentials the audit ran with",
+            Critical = true,
+            Status = project is null ? DependencyStatus.NotVerified : ok ? DependencyStatus.Ready : DependencyStatus.Missing,
+            Evidence = { new Evidence("api", project?.Target ?? "project", project is null ? "no project check ran" : $"{project.Status}: {project.Actual}") },
+        };
+    }
+}
