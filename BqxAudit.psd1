@@ -18,6 +18,8 @@
         'Get-BqxRenamePlan'
         'Test-BqxInfrastructure'
         'Get-BqxDependency'
+        'Get-BqxBlocker'
+        'Test-BqxPhaseReadiness'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

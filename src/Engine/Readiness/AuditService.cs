@@ -205,25 +205,13 @@ public sealed class AuditService
     /// <summary>Every finding through the rule table, plus the areas the run could not measure.</summary>
     private static List<Blocker> Blockers(AuditOptions options, AuditResult result, IReadOnlyList<object> extra)
     {
-        var service = new BlockerService(options.Profile, options.Profile.BlockerRules);
-        service.AddExtractor(o => o is InfraCheck c ? InfraBlockers.From(c, options.Profile) : null);
-        service.AddExtractor(o => o is RenamePlanItem { Action: RenameAction.Collision } item ? new[]
-        {
-            new BlockerCandidate("rename.collision", $"{item.Dataset}.{item.Source}", nameof(RenamePlanItem),
-                $"{item.Source} → {item.Target} collides with {item.CollidesWith}: {item.Reason}")
-            {
-                SourceDetail = nameof(RenameAction.Collision),
-                Evidence = new[] { new Evidence("file", item.Dataset ?? "", $"{item.Source} → {item.Target}; collides with {item.CollidesWith}") },
-            },
-        } : null);
-        service.AddExtractor(o => o is BlockerCandidate c ? new[] { c } : null);
         var findings = new List<object>();
         findings.AddRange(result.Scripts);
         findings.AddRange(result.Infrastructure);
         findings.AddRange(result.Dependencies);
         findings.AddRange(result.RenamePlan);
         findings.AddRange(extra);
-        return service.Evaluate(findings).ToList();
+        return BlockerService.ForAudit(options.Profile).Evaluate(findings).ToList();
     }
 
     private static IEnumerable<object> ScopeAndCostBlockers(PhaseReadiness readiness, AuditProfile profile)

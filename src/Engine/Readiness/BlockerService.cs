@@ -47,6 +47,62 @@ public sealed class BlockerService
 
     public IReadOnlyCollection<BlockerRule> Rules => rules.Values;
 
+    /// <summary>
+    /// The service with every finding type of the audit: scripts, dependencies, infrastructure checks,
+    /// rename collisions, scope/cost candidates, and AuditResults or Blockers passed through as they are.
+    /// </summary>
+    public static BlockerService ForAudit(AuditProfile profile)
+    {
+        var service = new BlockerService(profile, profile.BlockerRules);
+        service.AddExtractor(o => o is InfraCheck c ? InfraBlockers.From(c, profile) : null);
+        service.AddExtractor(o => o is RenamePlanItem { Action: RenameAction.Collision } item ? new[]
+        {
+            new BlockerCandidate("rename.collision", $"{item.Dataset}.{item.Source}", nameof(RenamePlanItem),
+                $"{item.Source} → {item.Target} collides with {item.CollidesWith}: {item.Reason}")
+            {
+                SourceDetail = nameof(RenameAction.Collision),
+                Evidence = new[] { new Evidence("file", item.Dataset ?? "", $"{item.Source} → {item.Target}; collides with {item.CollidesWith}") },
+            },
+        } : null);
+        service.AddExtractor(o => o is BlockerCandidate c ? new[] { c } : null);
+        return service;
+    }
+
+    /// <summary>Blockers from any mix of findings, AuditResults (their blockers) and Blockers (kept as they are), merged and sorted.</summary>
+    public IReadOnlyList<Blocker> EvaluateAny(IEnumerable<object> items)
+    {
+        var passed = new List<Blocker>();
+        var findings = new List<object>();
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case Blocker b:
+                    passed.Add(b);
+                    break;
+                case AuditResult r:
+                    passed.AddRange(r.Blockers);
+                    break;
+                default:
+                    findings.Add(item);
+                    break;
+            }
+        }
+
+        var merged = passed.GroupBy(b => b.Id).Select(g => g.First()).ToDictionary(b => b.Id, StringComparer.Ordinal);
+        foreach (var b in Evaluate(findings))
+        {
+            merged.TryAdd(b.Id, b);
+        }
+
+        return merged.Values
+            .OrderBy(b => b.Priority)
+            .ThenBy(b => b.Category, StringComparer.Ordinal)
+            .ThenBy(b => b.Title, StringComparer.Ordinal)
+            .ThenBy(b => b.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
     /// <summary>Adds the extraction of another finding type (used by the checks each issue adds).</summary>
     public void AddExtractor(Func<object, IEnumerable<BlockerCandidate>?> extractor) => extractors.Add(extractor);
 

@@ -22,6 +22,9 @@ public sealed class PipelineBindingTests
     private static readonly Dictionary<(string Type, string Cmdlet, string Parameter), string> AcceptedByValue = new()
     {
         // -Path takes no pipeline input, so a piped record cannot bind through its ToString().
+        [("*", "Get-BqxBlocker", "InputObject")] =
+            "Intended: Get-BqxBlocker takes any finding from the pipeline (the issue's canonical use); objects no rule " +
+            "applies to (a NamingResult, a bool) raise no blocker.",
         [("BqxAudit.Model.ScriptRecord", "Get-BqxDependency", "InputObject")] =
             "Intended: Get-BqxScriptInventory | Get-BqxDependency reuses the records instead of parsing the scripts again.",
         [("BqxAudit.Model.NamingResult", "Get-BqxRenamePlan", "InputObject")] =
