@@ -54,6 +54,7 @@ public sealed class AuditService
 {
     private const string Activity = "BqxAudit: auditing execution readiness";
     private readonly IAuditHost host;
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
 
     public AuditService(IAuditHost host) => this.host = host;
 
@@ -176,7 +177,7 @@ public sealed class AuditService
     {
         host.Cancellation.ThrowIfCancellationRequested();
         host.WriteProgress(new ProgressInfo(Activity, status, percent));
-        host.WriteVerbose(status);
+        host.WriteVerbose($"{status} (at {clock.ElapsedMilliseconds} ms)");
     }
 
     private void Naming(AuditOptions options, AuditResult result)

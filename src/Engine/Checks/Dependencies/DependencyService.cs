@@ -500,7 +500,7 @@ public sealed class DependencyService
                 Location = found.Path,
                 UsedBy = scriptsUsing.ToList(),
                 Purpose = scriptsUsing.Count > 0 ? $"invoked by {scriptsUsing.Count} script{(scriptsUsing.Count == 1 ? "" : "s")}" : "required by the profile (tools)",
-                DeclaredIn = fromProfile ? new List<string> { $"{options.Profile.Source} tools" } : new(),
+                DeclaredIn = fromProfile ? new List<string> { $"{Path.GetFileName(options.Profile.Source)}: tools" } : new(),
                 Critical = scriptsUsing.Any(phaseScripts.Contains),
                 Status = found.Path is null ? DependencyStatus.Missing : DependencyStatus.Ready,
             };

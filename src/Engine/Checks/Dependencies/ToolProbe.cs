@@ -22,19 +22,44 @@ public class ToolProbe
         this.timeout = timeout ?? DefaultTimeout;
     }
 
+    /// <summary>
+    /// Probes every tool at once on its own thread: each probe blocks on a child process for up to the
+    /// timeout, and thread-pool threads would be injected one by one (seconds on a 2-core machine).
+    /// </summary>
     public IReadOnlyDictionary<string, ToolInfo> ProbeAll(IEnumerable<string> tools, CancellationToken cancellation)
     {
-        var tasks = tools.Distinct(StringComparer.Ordinal).ToDictionary(t => t, t => Task.Run(() => Probe(t, cancellation), cancellation), StringComparer.Ordinal);
-        Task.WaitAll(tasks.Values.ToArray(), cancellation);
-        return tasks.ToDictionary(t => t.Key, t => t.Value.Result, StringComparer.Ordinal);
+        var names = tools.Distinct(StringComparer.Ordinal).ToArray();
+        var sdk = SdkComponents(names, cancellation);
+        if (sdk.Count > 0)
+        {
+            var rest = ProbeAll(names.Where(n => !sdk.ContainsKey(n)), cancellation);
+            return rest.Concat(sdk).ToDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
+        }
+
+        var results = new ToolInfo[names.Length];
+        var threads = names.Select((name, i) => new Thread(() => results[i] = Probe(name, cancellation)) { IsBackground = true, Name = $"probe {name}" }).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        return names.Select((n, i) => (n, results[i])).ToDictionary(x => x.n, x => x.Item2, StringComparer.Ordinal);
     }
 
-    public ToolInfo Probe(string tool, CancellationToken cancellation)
+    public ToolInfo Probe(string tool, CancellationToken cancellation) => Probe(tool, cancellation, full: false).Info;
+
+    private (ToolInfo Info, string Output) Probe(string tool, CancellationToken cancellation, bool full)
     {
         var path = Find(tool);
         if (path is null)
         {
-            return new ToolInfo(tool, null, null, $"searched {PathEntries().Count} PATH entries");
+            return (new ToolInfo(tool, null, null, $"searched {PathEntries().Count} PATH entries"), "");
         }
 
         try
@@ -48,17 +73,65 @@ public class ToolProbe
             if (!process.WaitForExit(timeout))
             {
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                return new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' did not answer within {timeout.TotalSeconds:0} s");
+                return (new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' did not answer within {timeout.TotalSeconds:0} s"), "");
             }
 
-            var text = (output.Result + "\n" + error.Result).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-            return process.ExitCode == 0 && text.Length > 0
+            var all = output.Result + "\n" + error.Result;
+            var text = all.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+            var info = process.ExitCode == 0 && text.Length > 0
                 ? new ToolInfo(tool, path, text.Length > 120 ? text[..120] : text, $"found at {path}: {text}")
                 : new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' exited {process.ExitCode}{(text.Length > 0 ? ": " + text : "")}");
+            return (info, full ? all : "");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
-            return new ToolInfo(tool, path, null, $"found at {path} but it could not be run: {e.Message}");
+            return (new ToolInfo(tool, path, null, $"found at {path} but it could not be run: {e.Message}"), "");
+        }
+    }
+
+    /// <summary>
+    /// bq and gsutil of a Google Cloud SDK install report their versions through <c>gcloud --version</c>
+    /// (<c>bq --version</c> is not even a valid flag): when they live in gcloud's SDK folder, one gcloud
+    /// run answers for all three.
+    /// </summary>
+    private Dictionary<string, ToolInfo> SdkComponents(string[] names, CancellationToken cancellation)
+    {
+        var found = new Dictionary<string, ToolInfo>(StringComparer.Ordinal);
+        if (!names.Contains("gcloud") || Find("gcloud") is not { } gcloud)
+        {
+            return found;
+        }
+
+        var sdkBin = System.IO.Path.GetDirectoryName(RealPath(gcloud));
+        var members = names.Where(n => n is "bq" or "gsutil" && Find(n) is { } p && System.IO.Path.GetDirectoryName(RealPath(p)) == sdkBin).ToList();
+        if (members.Count == 0)
+        {
+            return found;
+        }
+
+        var probe = Probe("gcloud", cancellation, full: true);
+        found["gcloud"] = probe.Info;
+        foreach (var member in members)
+        {
+            var line = probe.Output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(member + " ", StringComparison.Ordinal));
+            var path = Find(member)!;
+            found[member] = line is null
+                ? new ToolInfo(member, path, null, $"found at {path}; 'gcloud --version' lists no {member} component")
+                : new ToolInfo(member, path, line, $"found at {path}: {line} (from 'gcloud --version' of the same SDK)");
+        }
+
+        return found;
+    }
+
+    private static string RealPath(string path)
+    {
+        try
+        {
+            return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
         }
     }
 
