@@ -103,12 +103,13 @@ public class DependencyServiceTests
 
         using var dir = new TempDir();
         var bin = Path.Combine(dir.Path, "bin");
+        var other = Path.Combine(dir.Path, "other");
         dir.Write("bin/gcloud", "#!/bin/sh\necho 'Google Cloud SDK 999.0.0'\n");
-        dir.Write("bin/gsutil", "#!/bin/sh\nsleep 30\n");
+        dir.Write("other/gsutil", "#!/bin/sh\nsleep 30\n"); // not in gcloud's SDK folder: probed on its own
         File.SetUnixFileMode(Path.Combine(bin, "gcloud"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        File.SetUnixFileMode(Path.Combine(bin, "gsutil"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(Path.Combine(other, "gsutil"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         dir.Write("repo/run.sh", "#!/bin/bash\nset -euo pipefail\ngcloud config list\ngsutil ls gs://b/\nbq ls\n");
-        var probe = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromMilliseconds(500));
+        var probe = new ToolProbe(v => v == "PATH" ? bin + Path.PathSeparator + other : null, TimeSpan.FromMilliseconds(500));
 
         var started = DateTime.UtcNow;
         var records = Analyze(Path.Combine(dir.Path, "repo"), Profile("tools: [ docker ]\n"), tools: probe, types: new[] { DependencyType.SystemTool })
@@ -122,6 +123,31 @@ public class DependencyServiceTests
         Assert.Equal(DependencyStatus.Missing, records["bq"].Status);
         Assert.Equal(DependencyStatus.Missing, records["docker"].Status);
         Assert.Empty(records["docker"].UsedBy);
+    }
+
+    [Fact]
+    public void ProbeAll_WhenBqAndGsutilLiveInGcloudsSdk_ShouldTakeTheirVersionsFromOneGcloudRun()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempDir();
+        var bin = Path.Combine(dir.Path, "sdk", "bin");
+        dir.Write("sdk/bin/gcloud", "#!/bin/sh\nprintf 'Google Cloud SDK 528.0.0\\nbq 2.1.18\\ncore 2025.06.20\\ngsutil 5.34\\n'\n");
+        dir.Write("sdk/bin/bq", "#!/bin/sh\necho 'FATAL Flags parsing error: Unknown command line flag version' >&2\nexit 1\n");
+        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nsleep 30\n");
+        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
+        {
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
+
+        Assert.Equal("Google Cloud SDK 528.0.0", found["gcloud"].Version);
+        Assert.Equal("bq 2.1.18", found["bq"].Version);
+        Assert.Equal("gsutil 5.34", found["gsutil"].Version);
     }
 
     [Fact]
