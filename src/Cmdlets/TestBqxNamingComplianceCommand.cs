@@ -55,6 +55,7 @@ public sealed class TestBqxNamingComplianceCommand : BqxCmdlet
                 TableNames = ParameterSetName == NamesSet ? names : null,
                 TableFile = TableFile is null ? null : ResolveLiteral(TableFile),
                 MandateId = Mandate,
+                Live = Offline ? null : new LiveListingOptions { CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath) },
             };
             foreach (var result in new NamingAudit(host).Classify(request))
             {

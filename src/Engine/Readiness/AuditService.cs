@@ -188,7 +188,12 @@ public sealed class AuditService
         }
 
         var audit = new NamingAudit(host);
-        var request = new NamingRequest { Root = options.Root, Profile = options.Profile };
+        var request = new NamingRequest
+        {
+            Root = options.Root,
+            Profile = options.Profile,
+            Live = options.Offline ? null : new LiveListingOptions { CredentialPath = options.CredentialPath, Environment = options.Environment, Http = options.Http },
+        };
         try
         {
             result.Naming = audit.Classify(request).ToList();

@@ -23,6 +23,9 @@ public sealed class NamingRequest
 
     /// <summary>Extra sources (the live BigQuery listing plugs in here).</summary>
     public IReadOnlyList<ITableNameSource>? Sources { get; init; }
+
+    /// <summary>When set (online), the mandate's datasets are listed live from BigQuery instead of the profile's table listings.</summary>
+    public LiveListingOptions? Live { get; init; }
 }
 
 /// <summary>
@@ -81,7 +84,30 @@ public sealed class NamingAudit
     public IEnumerable<NamingResult> Classify(NamingRequest request)
     {
         var mandate = Mandate(request);
-        return service.Classify(TableNameSources.ReadAll(Sources(request), host), mandate);
+        if (request.Live is { } live && request.TableNames is not { Count: > 0 } && string.IsNullOrWhiteSpace(request.TableFile))
+        {
+            var (sources, session, reason) = LiveTableNames.Open(request.Profile, mandate, live, host);
+            if (sources is not null)
+            {
+                host.WriteVerbose($"naming: listing {string.Join(", ", sources.Select(s => s.Name))} live");
+                using (session)
+                {
+                    foreach (var result in service.Classify(TableNameSources.ReadAll(sources, host), mandate))
+                    {
+                        yield return result;
+                    }
+                }
+
+                yield break;
+            }
+
+            host.WriteVerbose($"naming: not listing live ({reason}); using the profile's table listings");
+        }
+
+        foreach (var result in service.Classify(TableNameSources.ReadAll(Sources(request), host), mandate))
+        {
+            yield return result;
+        }
     }
 
     /// <summary>The rename plan of every name the request gives, with collisions checked against all of them.</summary>
