@@ -6,13 +6,7 @@ namespace BqxAudit.Tests.Cli;
 
 public class DepsCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = new CliApp(output, error).Run(args);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Deps_WhenRunOnTheExampleAsJson_ShouldListDependencyRecordsSortedByType()
