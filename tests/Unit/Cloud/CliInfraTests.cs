@@ -39,7 +39,7 @@ public class CliInfraTests
         Assert.StartsWith("Status", output);
         Assert.Contains("bigquery:bqx-ml.bqx_ml_v3_features_v2", output);
         Assert.Contains("5,817 tables", output);
-        Assert.Contains("11 checks: 11 Ready", output);
+        Assert.Contains("12 checks: 12 Ready", output);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class CliInfraTests
         Assert.Equal(ExitCodes.Success, code); // Blocked checks are data, not an error
         using var doc = JsonDocument.Parse(output);
         var rows = doc.RootElement.EnumerateArray().ToList();
-        Assert.Equal(11, rows.Count);
+        Assert.Equal(12, rows.Count);
         var keys = rows.Select(r => (Kind: Enum.Parse<BqxAudit.Model.InfraCheckKind>(r.GetProperty("Kind").GetString()!), Target: r.GetProperty("Target").GetString()!)).ToList();
         Assert.Equal(keys.OrderBy(k => k.Kind).ThenBy(k => k.Target, StringComparer.Ordinal), keys);
         var storage = Assert.Single(rows, r => r.GetProperty("Target").GetString() == "api:storage.googleapis.com");

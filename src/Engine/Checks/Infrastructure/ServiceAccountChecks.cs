@@ -26,7 +26,7 @@ internal sealed class ActivePrincipalCheck : CheckUnit
         var credential = await context.Session.CredentialForAsync(GcpApi.Iam).ConfigureAwait(false);
         if (credential is null)
         {
-            var none = plan.Row(InfraCheckStatus.NotVerified, $"not measured: calls carry no credentials ({context.Session.DescribeCredentials(GcpApi.Iam)})",
+            var none = plan.Row(InfraCheckStatus.NotVerified, "not measured: requests carry no credentials, so there is no principal",
                 $"Pass the service account's key file (--credentials / -CredentialPath) to audit as {expected}.");
             none.Evidence.Add(new Evidence("credential", context.Session.DescribeCredentials(GcpApi.Iam), "no principal: requests are sent without credentials"));
             return new[] { none };
@@ -48,7 +48,6 @@ internal sealed class ActivePrincipalCheck : CheckUnit
                 $"Run the audit as {expected} (--credentials with its key file) so permissions are tested for the principal that runs the pipeline, or correct gcp.serviceAccount.");
         row.Details["Principal"] = principal;
         row.Details["Expected"] = expected;
-        row.Details["CredentialSource"] = credential.Source;
         row.Evidence.Add(new Evidence("credential", credential.Source, $"principal {principal}"));
         return new[] { row };
     }
