@@ -59,6 +59,9 @@ public sealed class FakeGcpState
     /// <summary>Service-account email → its keys.</summary>
     public Dictionary<string, List<FakeServiceAccountKey>> ServiceAccountKeys { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Metrics per page of consumerQuotaMetrics.list.</summary>
+    public int QuotaMetricsPageSize { get; set; } = 50;
+
     /// <summary>Service name → its consumer quota metrics (v1beta1 JSON objects, as returned).</summary>
     public Dictionary<string, List<System.Text.Json.Nodes.JsonObject>> QuotaMetrics { get; } = new(StringComparer.Ordinal);
 

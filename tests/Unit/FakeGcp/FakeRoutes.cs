@@ -988,12 +988,23 @@ public static class FakeRoutes
 
     private static FakeResponse QuotaMetricsList(FakeRequest r, FakeGcpState s)
     {
-        var service = r.Path("parent").Split('/')[3];
-        var metrics = s.QuotaMetrics.GetValueOrDefault(service) ?? new List<JsonObject>();
-        var body = new JsonObject();
-        if (metrics.Count > 0)
+        var parts = r.Path("parent").Split('/');
+        if (parts[0] != "projects" || !s.IsProject(parts[1]))
         {
-            body["metrics"] = new JsonArray(metrics.Select(m => (JsonNode)m.DeepClone()).ToArray());
+            return new FakeResponse(403, FakeErrors.Aip(403, "Permission denied to list quota metrics", "PERMISSION_DENIED"));
+        }
+
+        var metrics = s.QuotaMetrics.GetValueOrDefault(parts[3]) ?? new List<JsonObject>();
+        var (start, end, next) = Page(metrics.Count, r.Query("pageToken"), Size(r, "pageSize", s.QuotaMetricsPageSize, s.QuotaMetricsPageSize));
+        var body = new JsonObject();
+        if (end > start)
+        {
+            body["metrics"] = new JsonArray(metrics.Skip(start).Take(end - start).Select(m => (JsonNode)m.DeepClone()).ToArray());
+        }
+
+        if (next is not null)
+        {
+            body["nextPageToken"] = next;
         }
 
         return FakeResponse.Ok(body);
