@@ -5,21 +5,23 @@ using BqxAudit.Serialization;
 
 namespace BqxAudit.Cli;
 
-/// <summary><c>bqx-audit infra [PATH]</c>: the infrastructure checks (project, billing, APIs, permissions, datasets, buckets).</summary>
+/// <summary><c>bqx-audit infra [PATH]</c>: the infrastructure checks (project, billing, APIs, permissions, datasets, buckets, Cloud Run jobs, service account, quotas, cost monitoring; the write probe with --probe-write).</summary>
 internal sealed class InfraCommand
 {
     private readonly CliApp app;
     private readonly CommonOptions common = new();
-    private readonly Option<InfraCheckKind[]> check = new("--check") { Description = "Only these kinds: Project, Billing, Api, Permission, BigQueryDataset, GcsBucket.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<InfraCheckKind[]> check = new("--check") { Description = "Only these kinds: Project, Billing, Api, Permission, BigQueryDataset, GcsBucket, CloudRunJob, ServiceAccount, Quota, CostMonitoring, WriteProbe.", AllowMultipleArgumentsPerToken = true };
+    private readonly Option<bool> probeWrite = new("--probe-write") { Description = "Also run the write probe: create (1-hour expiration), rename and drop a table in gcp.scratchDataset. Writes to BigQuery; off by default." };
     private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Print only true (every check Ready) or false." };
 
     public InfraCommand(CliApp app) => this.app = app;
 
     public Command Build(CancellationToken cancellation)
     {
-        var command = new Command("infra", "Check the cloud project: project, billing, APIs, permissions, BigQuery datasets, Cloud Storage buckets. Read-only.");
+        var command = new Command("infra", "Check the cloud project: project, billing, APIs, permissions, BigQuery datasets, Cloud Storage buckets, Cloud Run jobs, service account, quotas, cost monitoring. Read-only unless --probe-write.");
         common.AddTo(command);
         command.Options.Add(check);
+        command.Options.Add(probeWrite);
         command.Options.Add(quiet);
         command.SetAction(parse => app.Guard(() =>
         {
@@ -32,6 +34,7 @@ internal sealed class InfraCommand
                 Kinds = parse.GetValue(check),
                 Offline = parse.GetValue(common.Offline),
                 CredentialPath = parse.GetValue(common.Credentials),
+                ProbeWrite = parse.GetValue(probeWrite),
             });
             if (parse.GetValue(quiet))
             {

@@ -5,10 +5,10 @@ using BqxAudit.Model;
 namespace BqxAudit.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Checks the Google Cloud project the pipeline runs in: project, billing, APIs, permissions, BigQuery datasets, Cloud Storage buckets.</para>
-/// <para type="description">Streams one InfraCheck per check and target as it is measured (observed, expected, status, remedy, the API calls as evidence). Read-only. Offline or without credentials every check is NotVerified with the remedy. -Quiet returns $true only when every check is Ready.</para>
+/// <para type="synopsis">Checks the Google Cloud project the pipeline runs in: project, billing, APIs, permissions, BigQuery datasets, Cloud Storage buckets, Cloud Run jobs, service account, quotas, cost monitoring.</para>
+/// <para type="description">Streams one InfraCheck per check and target as it is measured (observed, expected, status, remedy, the API calls as evidence). Read-only, unless -ProbeWrite: then, after ShouldProcess (-WhatIf and -Confirm are honoured), it creates a table with a 1-hour expiration in the profile's scratch dataset, renames it and drops it. Offline or without credentials every check is NotVerified with the remedy. -Quiet returns $true only when every check is Ready.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "BqxInfrastructure")]
+[Cmdlet(VerbsDiagnostic.Test, "BqxInfrastructure", SupportsShouldProcess = true)]
 [OutputType(typeof(InfraCheck))]
 [OutputType(typeof(bool))]
 public sealed class TestBqxInfrastructureCommand : BqxCmdlet
@@ -30,6 +30,10 @@ public sealed class TestBqxInfrastructureCommand : BqxCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    /// <summary>Also run the write probe: CREATE (1-hour expiration), RENAME and DROP a table in gcp.scratchDataset. Asks ShouldProcess first.</summary>
+    [Parameter]
+    public SwitchParameter ProbeWrite { get; set; }
+
     protected override void ProcessRecord()
     {
         var root = GetResolvedProviderPathFromPSPath(Path ?? ".", out _).FirstOrDefault() ?? ResolveLiteral(Path ?? ".");
@@ -44,7 +48,8 @@ public sealed class TestBqxInfrastructureCommand : BqxCmdlet
                 Offline = Offline,
                 CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
                 ThrottleLimit = ThrottleLimit,
-            }).ToBlockingEnumerable(Cancellation);
+                ProbeWrite = ProbeWrite,
+            }).ToBlockingEnumerable(Cancellation); // the engine asks ShouldProcess while planning, on this (the pipeline) thread
             var allReady = true;
             foreach (var check in checks)
             {

@@ -18,6 +18,9 @@ public sealed class QueryResult
 
     public long? TotalBytesProcessed { get; init; }
 
+    /// <summary>What BigQuery says the statement was (<c>SELECT</c>, <c>CREATE_TABLE</c>, <c>DROP_TABLE</c> …).</summary>
+    public string? StatementType { get; init; }
+
     /// <summary>getQueryResults calls made while <c>jobComplete</c> was false.</summary>
     public int Polls { get; init; }
 
@@ -56,7 +59,17 @@ public sealed class BigQueryQueryRunner
         options = session.Options;
     }
 
-    public async Task<QueryResult> RunAsync(string project, QueryRequest request, CancellationToken cancellation)
+    public Task<QueryResult> RunAsync(string project, QueryRequest request, CancellationToken cancellation) =>
+        RunCoreAsync(project, request, requireSchema: true, cancellation);
+
+    /// <summary>
+    /// Runs a statement that returns no rows (DDL: CREATE, ALTER, DROP) the same way — one POST, polls while
+    /// incomplete — and returns its job; a completed job without a schema is its success, errors its failure.
+    /// </summary>
+    public Task<QueryResult> ExecuteStatementAsync(string project, QueryRequest request, CancellationToken cancellation) =>
+        RunCoreAsync(project, request, requireSchema: false, cancellation);
+
+    private async Task<QueryResult> RunCoreAsync(string project, QueryRequest request, bool requireSchema, CancellationToken cancellation)
     {
         request.UseLegacySql = false;
         request.TimeoutMs ??= (uint)Math.Clamp(options.QueryWait.TotalMilliseconds, 1, uint.MaxValue);
@@ -100,6 +113,11 @@ public sealed class BigQueryQueryRunner
 
         if (schema is null)
         {
+            if (!requireSchema)
+            {
+                return new QueryResult { Columns = Array.Empty<string>(), Rows = Array.Empty<string?[]>(), JobId = job?.JobId, Location = location, TotalBytesProcessed = bytes, StatementType = first.StatementType, Polls = polls, Pages = 1 };
+            }
+
             throw new GcpMalformedResponseException($"{GcpMethods.JobsQuery.Id}: the completed query has no schema", GcpMethods.JobsQuery, 200);
         }
 
@@ -123,7 +141,7 @@ public sealed class BigQueryQueryRunner
             pageToken = page.PageToken;
         }
 
-        return new QueryResult { Columns = columns, Rows = result, JobId = job?.JobId, Location = location, TotalBytesProcessed = bytes, Polls = polls, Pages = pages };
+        return new QueryResult { Columns = columns, Rows = result, JobId = job?.JobId, Location = location, TotalBytesProcessed = bytes, StatementType = first.StatementType, Polls = polls, Pages = pages };
     }
 
     /// <summary>A completed job with errors and no schema failed; errors beside a result are warnings.</summary>

@@ -188,3 +188,113 @@ public sealed class ProjectApi
     public Task<ProjectBillingInfo> GetBillingInfoAsync(string project, CancellationToken cancellation) =>
         session.SendAsync<ProjectBillingInfo>(new GcpRequest(GcpMethods.GetBillingInfo).WithPath("name", $"projects/{project}"), recorder, cancellation);
 }
+
+/// <summary>Cloud Run Admin v2: a job and one of its executions.</summary>
+public sealed class RunApi
+{
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public RunApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    /// <summary>GET <c>v2/projects/{p}/locations/{region}/jobs/{job}</c>.</summary>
+    public Task<CloudRun.GoogleCloudRunV2Job> GetJobAsync(string project, string region, string job, CancellationToken cancellation) =>
+        session.SendAsync<CloudRun.GoogleCloudRunV2Job>(new GcpRequest(GcpMethods.RunJobsGet)
+            .WithPath("name", $"projects/{project}/locations/{region}/jobs/{job}"), recorder, cancellation);
+
+    /// <summary>GET <c>v2/{execution name}</c>, the name as the job reported it.</summary>
+    public Task<CloudRun.GoogleCloudRunV2Execution> GetExecutionAsync(string name, CancellationToken cancellation) =>
+        session.SendAsync<CloudRun.GoogleCloudRunV2Execution>(new GcpRequest(GcpMethods.RunExecutionsGet).WithPath("name", name), recorder, cancellation);
+}
+
+/// <summary>IAM v1: a service account's keys.</summary>
+public sealed class IamApi
+{
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public IamApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    /// <summary>The user-managed keys of a service account (<c>keyTypes=USER_MANAGED</c>; the method has no paging).</summary>
+    public async Task<IReadOnlyList<Iam.ServiceAccountKey>> ListUserManagedKeysAsync(string project, string email, CancellationToken cancellation)
+    {
+        var response = await session.SendAsync<Iam.ListServiceAccountKeysResponse>(new GcpRequest(GcpMethods.ServiceAccountKeysList)
+            .WithPath("name", $"projects/{project}/serviceAccounts/{email}")
+            .WithQuery("keyTypes", "USER_MANAGED"), recorder, cancellation).ConfigureAwait(false);
+        return response.Keys;
+    }
+}
+
+/// <summary>Service Usage v1beta1 (consumer quota metrics) and Cloud Billing Budgets v1.</summary>
+public sealed class QuotaAndBudgetApi
+{
+    private readonly GcpSession session;
+    private readonly CallRecorder? recorder;
+
+    public QuotaAndBudgetApi(GcpSession session, CallRecorder? recorder = null)
+    {
+        this.session = session;
+        this.recorder = recorder;
+    }
+
+    /// <summary>
+    /// Every consumer quota metric of a service, page by page (<c>view=FULL</c>, so limits without overrides
+    /// still show their buckets). These are limits; Service Usage reports no usage.
+    /// </summary>
+    public async Task<IReadOnlyList<ServiceUsage.ConsumerQuotaMetric>> ListQuotaMetricsAsync(string project, string service, CancellationToken cancellation)
+    {
+        var metrics = new List<ServiceUsage.ConsumerQuotaMetric>();
+        string? token = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var page = await session.SendAsync<ServiceUsage.ListConsumerQuotaMetricsResponse>(new GcpRequest(GcpMethods.ConsumerQuotaMetricsList)
+                .WithPath("parent", $"projects/{project}/services/{service}")
+                .WithQuery("view", "FULL")
+                .WithQuery("pageToken", token), recorder, cancellation).ConfigureAwait(false);
+            metrics.AddRange(page.Metrics);
+            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+            if (token is not null && !seen.Add(token))
+            {
+                throw new GcpMalformedResponseException($"{GcpMethods.ConsumerQuotaMetricsList.Id}: the server repeated page token '{token}'", GcpMethods.ConsumerQuotaMetricsList, 200);
+            }
+        }
+        while (token is not null);
+
+        return metrics;
+    }
+
+    /// <summary>The budgets of a billing account that track the project's costs (<c>scope=projects/{p}</c>), every page.</summary>
+    public async Task<IReadOnlyList<Billing.GoogleCloudBillingBudgetsV1Budget>> ListProjectBudgetsAsync(string billingAccount, string project, CancellationToken cancellation)
+    {
+        var budgets = new List<Billing.GoogleCloudBillingBudgetsV1Budget>();
+        string? token = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var page = await session.SendAsync<Billing.GoogleCloudBillingBudgetsV1ListBudgetsResponse>(new GcpRequest(GcpMethods.BudgetsList)
+                .WithPath("parent", billingAccount)
+                .WithQuery("scope", $"projects/{project}")
+                .WithQuery("pageToken", token), recorder, cancellation).ConfigureAwait(false);
+            budgets.AddRange(page.Budgets);
+            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+            if (token is not null && !seen.Add(token))
+            {
+                throw new GcpMalformedResponseException($"{GcpMethods.BudgetsList.Id}: the server repeated page token '{token}'", GcpMethods.BudgetsList, 200);
+            }
+        }
+        while (token is not null);
+
+        return budgets;
+    }
+}

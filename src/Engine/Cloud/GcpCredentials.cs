@@ -36,6 +36,19 @@ public sealed class GcpCredential
     /// <summary>The service account's email when the file names one.</summary>
     public string? Principal { get; }
 
+    /// <summary>The key file's <c>private_key_id</c> (an identifier, not a secret), to tell which key is in use.</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>Asks the source who the principal is when the credentials do not say (the metadata server's email).</summary>
+    internal Func<CancellationToken, Task<string?>>? PrincipalLookup { get; init; }
+
+    /// <summary>
+    /// The principal's email: the key file's <c>client_email</c>, or for the metadata server its
+    /// <c>service-accounts/default/email</c>; null when the credentials cannot name it (user credentials).
+    /// </summary>
+    public async Task<string?> ResolvePrincipalAsync(CancellationToken cancellation) =>
+        Principal ?? (PrincipalLookup is null ? null : await PrincipalLookup(cancellation).ConfigureAwait(false));
+
     public string? ProjectId { get; }
 
     /// <summary>Sent as <c>x-goog-user-project</c> (user credentials with a quota project).</summary>
@@ -158,7 +171,11 @@ public sealed class GcpCredentialResolver
                 HttpClientFactory = clientFactory,
                 DefaultExponentialBackOffPolicy = ExponentialBackOffPolicy.None,
             });
-            return new CredentialLookup(new GcpCredential(compute, $"metadata server {host}", false, null, null, null), null, LoginRemedy);
+            var timeout = http.AttemptTimeout;
+            return new CredentialLookup(new GcpCredential(compute, $"metadata server {host}", false, null, null, null)
+            {
+                PrincipalLookup = token => MetadataProbe.EmailAsync(host, timeout, token),
+            }, null, LoginRemedy);
         }
 
         return new CredentialLookup(null, "no credentials found (no GOOGLE_APPLICATION_CREDENTIALS, no gcloud ADC file, no metadata server)", LoginRemedy);
@@ -272,7 +289,7 @@ public sealed class GcpCredentialResolver
         }
 
         var credential = new ServiceAccountCredential(initializer);
-        return new GcpCredential(credential, $"{source} (service account {key.ClientEmail})", isKeyFile, key.ClientEmail, key.ProjectId, null);
+        return new GcpCredential(credential, $"{source} (service account {key.ClientEmail})", isKeyFile, key.ClientEmail, key.ProjectId, null) { KeyId = key.PrivateKeyId };
     }
 
     private GcpCredential AuthorizedUser(KeyFile key, string source, bool isKeyFile)
@@ -341,6 +358,31 @@ internal sealed class RetryingHttpClientFactory : HttpClientFactory
 /// </summary>
 public static class MetadataProbe
 {
+    /// <summary>The default service account's email (<c>GET /computeMetadata/v1/instance/service-accounts/default/email</c>), or null.</summary>
+    public static async Task<string?> EmailAsync(string host, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        cts.CancelAfter(timeout);
+        using var handler = new SocketsHttpHandler { ConnectTimeout = timeout, UseProxy = false, AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}/computeMetadata/v1/instance/service-accounts/default/email");
+            request.Headers.Add("Metadata-Flavor", "Google");
+            using var response = await client.SendAsync(request, cts.Token).ConfigureAwait(false);
+            var text = (await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false)).Trim();
+            return response.IsSuccessStatusCode && text.Contains('@', StringComparison.Ordinal) && !text.Contains(' ', StringComparison.Ordinal) ? text : null;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or UriFormatException or IOException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     public static async Task<bool> IsPresentAsync(string host, TimeSpan timeout, CancellationToken cancellation)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -24,7 +24,11 @@ public sealed record GcpMethod(
     /// <summary>Parameters every Google API accepts (discovery top-level <c>parameters</c>).</summary>
     public static IReadOnlyList<string> StandardParameters { get; } = new[] { "fields", "prettyPrint", "quotaUser", "alt" };
 
-    /// <summary>True for calls that change nothing; every method the audit calls is, and the fake server's log proves it.</summary>
+    /// <summary>
+    /// True for calls that change nothing by their method: GETs, testIamPermissions, getIamPolicy, and jobs.query,
+    /// whose statements the checks keep to SELECTs (the fake server's log proves it). The one exception is the
+    /// opt-in write probe, which sends DDL through jobs.query only after -ProbeWrite and ShouldProcess.
+    /// </summary>
     public bool ReadOnly => HttpMethod == "GET" || Id.EndsWith(".testIamPermissions", StringComparison.Ordinal)
         || Id.EndsWith(".getIamPolicy", StringComparison.Ordinal) || Id == "bigquery.jobs.query";
 
@@ -143,10 +147,31 @@ public static class GcpMethods
         "v1/{+name}/billingInfo", None, null, typeof(Billing.ProjectBillingInfo))
     { Permission = "resourcemanager.projects.get" };
 
+    public static readonly GcpMethod RunJobsGet = new("run.projects.locations.jobs.get", GcpApi.Run, "run.v2", "GET",
+        "v2/{+name}", None, null, typeof(CloudRun.GoogleCloudRunV2Job))
+    { Permission = "run.jobs.get" };
+
+    public static readonly GcpMethod RunExecutionsGet = new("run.projects.locations.jobs.executions.get", GcpApi.Run, "run.v2", "GET",
+        "v2/{+name}", None, null, typeof(CloudRun.GoogleCloudRunV2Execution))
+    { Permission = "run.executions.get" };
+
+    public static readonly GcpMethod ServiceAccountKeysList = new("iam.projects.serviceAccounts.keys.list", GcpApi.Iam, "iam.v1", "GET",
+        "v1/{+name}/keys", new[] { "keyTypes" }, null, typeof(Iam.ListServiceAccountKeysResponse))
+    { Permission = "iam.serviceAccountKeys.list" };
+
+    public static readonly GcpMethod ConsumerQuotaMetricsList = new("serviceusage.services.consumerQuotaMetrics.list", GcpApi.ServiceUsage, "serviceusage.v1beta1", "GET",
+        "v1beta1/{+parent}/consumerQuotaMetrics", new[] { "view", "pageToken" }, null, typeof(ServiceUsage.ListConsumerQuotaMetricsResponse))
+    { Permission = "serviceusage.quotas.get" };
+
+    public static readonly GcpMethod BudgetsList = new("billingbudgets.billingAccounts.budgets.list", GcpApi.BillingBudgets, "billingbudgets.v1", "GET",
+        "v1/{+parent}/budgets", new[] { "scope", "pageToken" }, null, typeof(Billing.GoogleCloudBillingBudgetsV1ListBudgetsResponse))
+    { Permission = "billing.budgets.list" };
+
     public static IReadOnlyList<GcpMethod> All { get; } = new[]
     {
         DatasetsGet, TablesList, TablesGet, JobsQuery, JobsGetQueryResults, TablesTestIamPermissions,
         BucketsGet, BucketsTestIamPermissions, ObjectsList,
         ProjectsGet, ProjectsTestIamPermissions, ServicesBatchGet, GetBillingInfo,
+        RunJobsGet, RunExecutionsGet, ServiceAccountKeysList, ConsumerQuotaMetricsList, BudgetsList,
     };
 }

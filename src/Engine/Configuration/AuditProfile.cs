@@ -40,6 +40,12 @@ public sealed class AuditProfile
     [ProfileKey(Description = "Cloud Storage buckets the pipeline reads and writes, with the prefixes to inspect.")]
     public List<BucketProfile> Buckets { get; set; } = new();
 
+    [ProfileKey(Description = "Cloud Run jobs the pipeline runs: each is looked up in its region (image, service account, latest execution); requiredBy names the phases or tasks that need it.")]
+    public List<CloudRunJobProfile> CloudRunJobs { get; set; } = new();
+
+    [ProfileKey(Description = "Planned usage the project's quotas must allow. Top level: quotas are project facts and the infrastructure check is not phase-scoped; give the busiest day of the phases.")]
+    public QuotasProfile Quotas { get; set; } = new();
+
     [ProfileKey(Description = "Services that must be enabled (e.g. bigquery.googleapis.com); those the scripts imply are added.", Pattern = @"^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$")]
     public List<string> Apis { get; set; } = new();
 
@@ -66,7 +72,7 @@ public sealed class GcpProfile
     [ProfileKey(Description = "The service account the pipeline runs as.")]
     public string? ServiceAccount { get; set; }
 
-    [ProfileKey(Description = "Dataset the opt-in write probe may use.")]
+    [ProfileKey(Description = "Dataset the opt-in write probe (-ProbeWrite / --probe-write) creates, renames and drops a table in.", Pattern = "^[A-Za-z0-9_]{1,1024}$")]
     public string? ScratchDataset { get; set; }
 
     [ProfileKey(Description = "Root URL overrides per API (bigquery, storage, run, …).")]
@@ -219,6 +225,24 @@ public sealed class BucketProfile
 
     [ProfileKey(Description = "Object prefixes to inspect (e.g. checkpoints/): object count and newest update under each.")]
     public List<string> Prefixes { get; set; } = new();
+}
+
+public sealed class CloudRunJobProfile
+{
+    [ProfileKey(Required = true, Description = "Job name (Cloud Run v2), e.g. bqx-ml-extract.", Pattern = "^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    public string Name { get; set; } = "";
+
+    [ProfileKey(Description = "Region the job is deployed in (default: gcp.region).", Pattern = "^[a-z]+-[a-z]+[0-9]+$")]
+    public string? Region { get; set; }
+
+    [ProfileKey(Description = "Phase ids or task names that need the job; a missing job they need is a finding against them.")]
+    public List<string> RequiredBy { get; set; } = new();
+}
+
+public sealed class QuotasProfile
+{
+    [ProfileKey(Description = "BigQuery bytes the pipeline plans to scan on its busiest day, in TiB; compared with the project's query-usage-per-day limit.")]
+    public double? QueryUsagePerDayTiB { get; set; }
 }
 
 public sealed class ReportsProfile

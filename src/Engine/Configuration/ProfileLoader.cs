@@ -191,6 +191,84 @@ public static class ProfileLoader
                 yield return new ProfileIssue(file, (int)root.Start.Line, (int)root.Start.Column, $"duplicate dataset '{dataset.Name}'");
             }
         }
+
+        foreach (var issue in ValidateCloudKeys(profile, root, file))
+        {
+            yield return issue;
+        }
+    }
+
+    /// <summary>Cloud Run jobs need a region and name real phases or tasks; planned usage is positive.</summary>
+    private static IEnumerable<ProfileIssue> ValidateCloudKeys(AuditProfile profile, YamlNode root, string file)
+    {
+        ProfileIssue At(string path, string message)
+        {
+            var node = Locate(root, path);
+            return new ProfileIssue(file, (int)node.Start.Line, (int)node.Start.Column, $"'{path}': {message}");
+        }
+
+        var known = new HashSet<string>(profile.Phases.Select(p => p.Id).Concat(profile.Phases.SelectMany(p => p.Tasks).Select(t => t.Name)), StringComparer.Ordinal);
+        var jobs = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < profile.CloudRunJobs.Count; i++)
+        {
+            var job = profile.CloudRunJobs[i];
+            var region = job.Region ?? profile.Gcp.Region;
+            if (string.IsNullOrWhiteSpace(region))
+            {
+                yield return At($"cloudRunJobs[{i}]", "no region, and gcp.region is not set");
+            }
+            else if (!jobs.Add($"{region}/{job.Name}"))
+            {
+                yield return At($"cloudRunJobs[{i}].name", $"duplicate Cloud Run job '{job.Name}' in {region}");
+            }
+
+            for (var j = 0; j < job.RequiredBy.Count; j++)
+            {
+                if (!known.Contains(job.RequiredBy[j]))
+                {
+                    yield return At($"cloudRunJobs[{i}].requiredBy[{j}]", $"'{job.RequiredBy[j]}' is neither a phase id nor a task name");
+                }
+            }
+        }
+
+        if (profile.Quotas.QueryUsagePerDayTiB is { } tib && (tib <= 0 || double.IsNaN(tib) || double.IsInfinity(tib)))
+        {
+            yield return At("quotas.queryUsagePerDayTiB", "must be a number greater than 0");
+        }
+    }
+
+    /// <summary>The deepest YAML node along a path like <c>cloudRunJobs[0].requiredBy[1]</c>.</summary>
+    private static YamlNode Locate(YamlNode root, string path)
+    {
+        var node = root;
+        foreach (var part in path.Split('.'))
+        {
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var key = bracket >= 0 ? part[..bracket] : part;
+            if (node is not YamlMappingNode map || map.Children.FirstOrDefault(c => c.Key is YamlScalarNode s && s.Value == key).Value is not { } child)
+            {
+                return node;
+            }
+
+            node = child;
+            if (bracket < 0)
+            {
+                continue;
+            }
+
+            foreach (var piece in part[bracket..].Split('[', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var index = int.Parse(piece.TrimEnd(']'), System.Globalization.CultureInfo.InvariantCulture);
+                if (node is not YamlSequenceNode list || index >= list.Children.Count)
+                {
+                    return node;
+                }
+
+                node = list.Children[index];
+            }
+        }
+
+        return node;
     }
 
     private static BqxException Invalid(IReadOnlyList<ProfileIssue> issues)

@@ -40,7 +40,10 @@ public enum InfraCheckStatus
 /// </summary>
 public sealed class InfraCheck
 {
-    /// <summary><c>project:bqx-ml</c>, <c>api:bigquery.googleapis.com</c>, <c>bigquery:bqx-ml.dataset</c>, <c>gcs:bucket</c> …</summary>
+    /// <summary>
+    /// <c>project:bqx-ml</c>, <c>api:bigquery.googleapis.com</c>, <c>bigquery:bqx-ml.dataset</c>, <c>gcs:bucket</c>,
+    /// <c>run:us-central1/job</c>, <c>serviceAccount:email</c>, <c>quota:bigquery.googleapis.com/quota/query/usage</c> …
+    /// </summary>
     public string Target { get; set; } = "";
 
     public InfraCheckKind Kind { get; set; }

@@ -12,7 +12,7 @@ public class CliInfraTests
     /// <summary>A profile whose every API endpoint is the fake, with the embedded profile's cloud facts.</summary>
     public static string ProfileAt(FakeGcpServer server, string datasets = "[ { name: bqx_ml_v3_features_v2, expectedTables: 5817 }, { name: bqx_ml_v3_models, expectedTables: 54 } ]") =>
         "name: cli-test\n" +
-        "gcp:\n  project: bqx-ml\n  endpoints:\n" + string.Concat(GcpApi.All.Select(a => $"    {a.Name}: {server.BaseUri}\n")) +
+        "gcp:\n  project: bqx-ml\n  scratchDataset: bqx_audit_scratch\n  endpoints:\n" + string.Concat(GcpApi.All.Select(a => $"    {a.Name}: {server.BaseUri}\n")) +
         $"datasets: {datasets}\n" +
         "buckets: [ { name: bqx-ml-staging, prefixes: [ checkpoints/ ] } ]\n" +
         "apis: [ bigquery.googleapis.com, storage.googleapis.com ]\n" +
@@ -39,7 +39,7 @@ public class CliInfraTests
         Assert.StartsWith("Status", output);
         Assert.Contains("bigquery:bqx-ml.bqx_ml_v3_features_v2", output);
         Assert.Contains("5,817 tables", output);
-        Assert.Contains("11 checks: 11 Ready", output);
+        Assert.Contains("12 checks: 12 Ready", output);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class CliInfraTests
         Assert.Equal(ExitCodes.Success, code); // Blocked checks are data, not an error
         using var doc = JsonDocument.Parse(output);
         var rows = doc.RootElement.EnumerateArray().ToList();
-        Assert.Equal(11, rows.Count);
+        Assert.Equal(12, rows.Count);
         var keys = rows.Select(r => (Kind: Enum.Parse<BqxAudit.Model.InfraCheckKind>(r.GetProperty("Kind").GetString()!), Target: r.GetProperty("Target").GetString()!)).ToList();
         Assert.Equal(keys.OrderBy(k => k.Kind).ThenBy(k => k.Target, StringComparer.Ordinal), keys);
         var storage = Assert.Single(rows, r => r.GetProperty("Target").GetString() == "api:storage.googleapis.com");
@@ -93,6 +93,42 @@ public class CliInfraTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("3 checks: 3 NotVerified", output);
         Assert.Contains("gcloud auth application-default login", output);
+        Assert.Empty(server.Log.Entries);
+    }
+
+    [Fact]
+    public async Task Infra_WhenProbeWrite_ShouldPrintTheThreeStepsAndLeaveTheScratchDatasetEmpty()
+    {
+        await using var server = await StartDefaultAsync();
+        server.State.AddDataset("bqx_audit_scratch");
+        using var home = new TempDir();
+        home.Write("bqxaudit.yaml", ProfileAt(server));
+
+        var (code, output, error) = Cli("infra", home.Path, "--check", "WriteProbe", "--probe-write", "--format", "json");
+
+        Assert.True(code == ExitCodes.Success, error);
+        using var doc = JsonDocument.Parse(output);
+        var rows = doc.RootElement.EnumerateArray().ToList();
+        Assert.Equal(new[] { "step 1: CREATE TABLE with a 1-hour expiration", "step 2: ALTER TABLE … RENAME TO", "step 3: DROP TABLE" },
+            rows.Select(r => r.GetProperty("Check").GetString()));
+        Assert.All(rows, r => Assert.Equal("Ready", r.GetProperty("Status").GetString()));
+        Assert.Empty(server.State.Datasets["bqx_audit_scratch"].Tables);
+        Assert.Equal(3, server.Log.Count("bigquery.jobs.query"));
+    }
+
+    [Fact]
+    public async Task Infra_WhenWriteProbeIsCheckedWithoutProbeWrite_ShouldWarnAndWriteNothing()
+    {
+        await using var server = await StartDefaultAsync();
+        server.State.AddDataset("bqx_audit_scratch");
+        using var home = new TempDir();
+        home.Write("bqxaudit.yaml", ProfileAt(server));
+
+        var (code, output, error) = Cli("infra", home.Path, "--check", "WriteProbe");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("WARNING: WriteProbe checks write to BigQuery and run only with -ProbeWrite (--probe-write)", error);
+        Assert.Contains("0 checks", output);
         Assert.Empty(server.Log.Entries);
     }
 

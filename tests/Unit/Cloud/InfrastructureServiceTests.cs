@@ -18,14 +18,19 @@ public class InfrastructureServiceTests
     public async Task Run_WhenTheProjectMatchesTheProfile_ShouldReportEveryCheckReadyWithMeasuredValues()
     {
         await using var server = await StartDefaultAsync();
+        server.Auth.RequireToken = true;
         using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount(PipelineAccount));
 
-        var checks = Run(server, home);
+        var checks = Run(server, home, credentialPath: key);
 
         Assert.True(checks.All(c => c.Status == InfraCheckStatus.Ready), Describe(checks));
-        Assert.Equal(new[] { InfraCheckKind.Project, InfraCheckKind.Billing, InfraCheckKind.Api, InfraCheckKind.Permission, InfraCheckKind.BigQueryDataset, InfraCheckKind.GcsBucket },
-            checks.Select(c => c.Kind).Distinct());
+        // Every kind but the opt-in write probe.
+        Assert.Equal(Enum.GetValues<InfraCheckKind>().Where(k => k != InfraCheckKind.WriteProbe), checks.Select(c => c.Kind).Distinct());
         Assert.Equal(6, checks.Count(c => c.Kind == InfraCheckKind.Api));
+        Assert.Equal(2, checks.Count(c => c.Kind == InfraCheckKind.CloudRunJob));
+        Assert.Equal(2, checks.Count(c => c.Kind == InfraCheckKind.ServiceAccount));
+        Assert.Equal(23, checks.Count);
 
         var features = Assert.Single(checks, c => c.Kind == InfraCheckKind.BigQueryDataset && c.Target == "bigquery:bqx-ml.bqx_ml_v3_features_v2");
         Assert.Equal(5817, features.Details["Tables"]);
@@ -136,7 +141,10 @@ public class InfrastructureServiceTests
 
         var checks = Run(server, home);
 
-        Assert.True(checks.All(c => c.Status == InfraCheckStatus.Ready), Describe(checks));
+        // Without credentials there is no principal to compare: that row alone is not measured.
+        var principal = Assert.Single(checks, c => c.Status != InfraCheckStatus.Ready);
+        Assert.Equal((InfraCheckKind.ServiceAccount, InfraCheckStatus.NotVerified), (principal.Kind, principal.Status));
+        Assert.Contains("no credentials", principal.Actual);
         Assert.NotEmpty(server.Log.ApiRequests);
         Assert.All(server.Log.Entries, e => Assert.False(e.HadAuthorization, e.ToString()));
         Assert.Equal(0, server.Log.Count(FakeRoutes.TokenRoute));
@@ -160,8 +168,9 @@ public class InfrastructureServiceTests
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), watch.Elapsed.ToString());
         Assert.Empty(server.Log.Entries);
-        // 1 project, 1 billing, 6 APIs, 1 + 1 + 3 permission rows, 3 datasets, 1 bucket.
-        Assert.Equal(17, checks.Count);
+        // 1 project, 1 billing, 6 APIs, 1 + 1 + 3 permission rows, 3 datasets, 1 bucket,
+        // 2 Cloud Run jobs, 2 service-account rows, 1 quota, 1 cost monitoring.
+        Assert.Equal(23, checks.Count);
         Assert.All(checks, c =>
         {
             Assert.Equal(InfraCheckStatus.NotVerified, c.Status);
@@ -194,7 +203,7 @@ public class InfrastructureServiceTests
         watch.Stop();
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
-        Assert.Equal(17, checks.Count);
+        Assert.Equal(23, checks.Count);
         Assert.All(checks, c =>
         {
             Assert.Equal(InfraCheckStatus.NotVerified, c.Status);
@@ -486,7 +495,7 @@ public class InfrastructureServiceTests
     }
 
     [Fact]
-    public async Task Run_WhenCheckKindsAreChosen_ShouldRunOnlyThoseAndWarnAboutKindsNotMeasuredYet()
+    public async Task Run_WhenCheckKindsAreChosen_ShouldRunOnlyThose()
     {
         await using var server = await StartDefaultAsync();
         using var home = new TempDir();
@@ -494,9 +503,24 @@ public class InfrastructureServiceTests
 
         var checks = Run(server, home, kinds: new[] { InfraCheckKind.Billing, InfraCheckKind.CloudRunJob }, host: host);
 
-        var billing = Assert.Single(checks);
-        Assert.Equal(InfraCheckKind.Billing, billing.Kind);
-        Assert.Contains(host.Warnings, w => w.Contains("CloudRunJob", StringComparison.Ordinal));
+        Assert.Equal(new[] { InfraCheckKind.Billing, InfraCheckKind.CloudRunJob, InfraCheckKind.CloudRunJob }, checks.Select(c => c.Kind));
+        Assert.Empty(host.Warnings);
+        Assert.Equal(new[] { "cloudbilling.projects.getBillingInfo", "run.projects.locations.jobs.executions.get", "run.projects.locations.jobs.get" },
+            server.Log.ApiRequests.Select(e => e.RouteId!).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_WhenWriteProbeIsChosenWithoutTheSwitch_ShouldWarnThatItNeedsTheSwitchAndWriteNothing()
+    {
+        await using var server = await StartDefaultAsync();
+        server.State.AddDataset("bqx_audit_scratch");
+        using var home = new TempDir();
+        var host = new RecordingHost();
+
+        var checks = Run(server, home, kinds: new[] { InfraCheckKind.Billing, InfraCheckKind.WriteProbe }, host: host);
+
+        Assert.Equal(InfraCheckKind.Billing, Assert.Single(checks).Kind);
+        Assert.Contains(host.Warnings, w => w.Contains("-ProbeWrite", StringComparison.Ordinal) && w.Contains("no WriteProbe rows", StringComparison.Ordinal));
         Assert.Equal(new[] { "cloudbilling.projects.getBillingInfo" }, server.Log.ApiRequests.Select(e => e.RouteId));
     }
 

@@ -134,7 +134,7 @@ public class DiscoveryContractTests
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
-        Assert.Equal(13, GcpMethods.All.Count);
+        Assert.Equal(18, GcpMethods.All.Count);
     }
 
     [DiscoveryFact(Needs)]
@@ -266,7 +266,7 @@ public class DiscoveryContractTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         // Every method the engine calls has a route.
         Assert.Empty(GcpMethods.All.Select(m => m.Id).Except(routes.Select(r => r.Id)));
-        Assert.Equal(3, FakeRoutes.All.Count(r => r.Document is null)); // token, metadata ping, metadata token: exempt
+        Assert.Equal(4, FakeRoutes.All.Count(r => r.Document is null)); // token, metadata ping, token and email: exempt
     }
 
     [Fact]
@@ -290,14 +290,12 @@ public class DiscoveryContractTests
         var state = SeedDefault(features: 1500);
         state.QueryIncompleteResponses = 1;
         state.QueryResultPageSize = 1;
-        state.RunJobs.Add(new FakeRunJob("bqx-ml-extract", "us-central1") { ServiceAccount = "sa@bqx-ml.iam.gserviceaccount.com" });
-        state.RunJobs[0].Executions.Add(new FakeRunExecution("bqx-ml-extract-abc12", DateTimeOffset.Parse("2025-12-12T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)) { CompletionTime = DateTimeOffset.Parse("2025-12-12T10:30:00Z", System.Globalization.CultureInfo.InvariantCulture) });
+        // SeedDefault has the Run jobs, the pipeline account's key, the quota metric and a project budget; add
+        // an execution still running, a second account's key and a budget over the whole billing account.
+        state.RunJobs[1].Executions.Add(new FakeRunExecution("bqx-ml-merge-run01", Now.AddMinutes(-5)) { StartTime = Now.AddMinutes(-4), RunningCount = 1, SucceededCount = 0 });
         state.ServiceAccountKeys["sa@bqx-ml.iam.gserviceaccount.com"] = new() { new FakeServiceAccountKey("k1", DateTimeOffset.Parse("2025-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)) };
-        state.QuotaMetrics["bigquery.googleapis.com"] = new()
-        {
-            JsonNode.Parse("""{"name":"projects/415104041262/services/bigquery.googleapis.com/consumerQuotaMetrics/bigquery.googleapis.com%2Fquota%2Fquery%2Fusage","metric":"bigquery.googleapis.com/quota/query/usage","displayName":"Query usage","unit":"MiBy","consumerQuotaLimits":[{"name":"projects/415104041262/services/bigquery.googleapis.com/consumerQuotaMetrics/bigquery.googleapis.com%2Fquota%2Fquery%2Fusage/limits/%2Fd%2Fproject","metric":"bigquery.googleapis.com/quota/query/usage","unit":"1/d/{project}","isPrecise":true,"quotaBuckets":[{"effectiveLimit":"1048576","defaultLimit":"-1"}]}]}""")!.AsObject(),
-        };
-        state.Budgets.Add(JsonNode.Parse("""{"name":"billingAccounts/012345-567890-ABCDEF/budgets/b1","displayName":"bqx","amount":{"specifiedAmount":{"currencyCode":"USD","units":"100"}},"thresholdRules":[{"thresholdPercent":0.5}],"etag":"e"}""")!.AsObject());
+        state.Budgets.Add(JsonNode.Parse("""{"name":"billingAccounts/012345-567890-ABCDEF/budgets/b1","displayName":"bqx","amount":{"lastPeriodAmount":{}},"thresholdRules":[{"thresholdPercent":0.5}],"etag":"e"}""")!.AsObject());
+        state.AddDataset("bqx_audit_scratch");
         await using var server = await FakeGcpServer.StartAsync(state);
         server.Log.CaptureBodies = true;
         using var home = new TempDir();
@@ -310,8 +308,8 @@ public class DiscoveryContractTests
 
         Run(server, home);
         server.State.Iam.GrantAll = true;
-        Run(server, home);
-        await CallTheNextIssuesRoutesAsync(server);
+        Run(server, home, probeWrite: true); // DDL requests and answers too
+        await CallTheRoutesTheEngineDoesNotCallAsync(server);
 
         var problems = new List<string>();
         var validated = new HashSet<string>(StringComparer.Ordinal);
@@ -337,8 +335,8 @@ public class DiscoveryContractTests
         Assert.True(missing.Count == 0, "routes whose answers were not validated: " + string.Join(", ", missing));
     }
 
-    /// <summary>Calls the routes the next issue will use, with plain HTTP, so their answers are validated too.</summary>
-    private static async Task CallTheNextIssuesRoutesAsync(FakeGcpServer server)
+    /// <summary>Calls the fake's routes the engine does not use, with plain HTTP, so their answers are validated too.</summary>
+    private static async Task CallTheRoutesTheEngineDoesNotCallAsync(FakeGcpServer server)
     {
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         async Task Get(string path)

@@ -56,8 +56,11 @@ public sealed class FakeAuth
     /// <summary>API routes answer 401 to calls without a valid bearer token.</summary>
     public bool RequireToken { get; set; }
 
-    /// <summary>The metadata server answers (ping and token).</summary>
+    /// <summary>The metadata server answers (ping, token and the default account's email).</summary>
     public bool MetadataEnabled { get; set; }
+
+    /// <summary>What the metadata server says the default service account is.</summary>
+    public string MetadataEmail { get; set; } = "codespace-bqx-ml@bqx-ml.iam.gserviceaccount.com";
 
     /// <summary>Tokens handed out, for leak checks.</summary>
     public IReadOnlyCollection<string> IssuedTokens => issued.Keys.ToArray();

@@ -79,6 +79,9 @@ public sealed class FakeGcpServer : IAsyncDisposable
     /// <summary>Every API request waits this long first (so concurrency can be observed).</summary>
     public TimeSpan SlowDown { get; set; }
 
+    /// <summary>Every response, token and metadata answers included, waits this long (network latency for the benchmark).</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary><c>http://127.0.0.1:PORT/</c>: every API's root URL.</summary>
     public Uri BaseUri { get; private set; } = null!;
 
@@ -122,6 +125,11 @@ public sealed class FakeGcpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted).ConfigureAwait(false);
+        }
+
         var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         var q = raw.IndexOf('?');
         var path = (q < 0 ? raw : raw[..q]).TrimStart('/');
@@ -233,16 +241,19 @@ public sealed class FakeGcpServer : IAsyncDisposable
             return new FakeResponse(status, body);
         }
 
-        if (route.Id is FakeRoutes.MetadataPingRoute or FakeRoutes.MetadataTokenRoute)
+        if (route.Id is FakeRoutes.MetadataPingRoute or FakeRoutes.MetadataTokenRoute or FakeRoutes.MetadataEmailRoute)
         {
             if (!Auth.MetadataEnabled || request.Headers["Metadata-Flavor"].ToString() != "Google")
             {
                 return new FakeResponse(404, null) { Text = "not a metadata server", ContentType = "text/plain" };
             }
 
-            var answer = route.Id == FakeRoutes.MetadataPingRoute
-                ? new FakeResponse(200, null) { Text = "computeMetadata/", ContentType = "application/text" }
-                : new FakeResponse(200, FakeAuth.TokenBody(Auth.Issue("serviceAccount:default")));
+            var answer = route.Id switch
+            {
+                FakeRoutes.MetadataPingRoute => new FakeResponse(200, null) { Text = "computeMetadata/", ContentType = "application/text" },
+                FakeRoutes.MetadataEmailRoute => new FakeResponse(200, null) { Text = Auth.MetadataEmail, ContentType = "application/text" },
+                _ => new FakeResponse(200, FakeAuth.TokenBody(Auth.Issue("serviceAccount:default"))),
+            };
             answer.Headers["Metadata-Flavor"] = "Google";
             return answer;
         }

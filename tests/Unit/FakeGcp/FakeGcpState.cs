@@ -2,9 +2,9 @@ namespace BqxAudit.Tests.FakeGcp;
 
 /// <summary>
 /// Everything the fake GCP server knows, in memory and of any size: one project with its services,
-/// billing, IAM grants, BigQuery datasets and tables, buckets and objects, query jobs, and the state the
-/// next issue's calls read (Cloud Run jobs, service-account keys, quota metrics, budgets). Tests set it
-/// up before a run; handlers read it under <see cref="Gate"/>.
+/// billing, IAM grants, BigQuery datasets and tables, buckets and objects, query and DDL jobs, Cloud Run
+/// jobs and executions, service-account keys, quota metrics and budgets. Tests set it up before a run;
+/// handlers read (and DDL statements change) it under <see cref="Gate"/>.
 /// </summary>
 public sealed class FakeGcpState
 {
@@ -52,12 +52,15 @@ public sealed class FakeGcpState
 
     public Dictionary<string, FakeJob> Jobs { get; } = new(StringComparer.Ordinal);
 
-    // --- read by the next issue's calls ---
+    // --- Cloud Run, IAM keys, quotas, budgets ---
 
     public List<FakeRunJob> RunJobs { get; } = new();
 
     /// <summary>Service-account email → its keys.</summary>
     public Dictionary<string, List<FakeServiceAccountKey>> ServiceAccountKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Metrics per page of consumerQuotaMetrics.list.</summary>
+    public int QuotaMetricsPageSize { get; set; } = 50;
 
     /// <summary>Service name → its consumer quota metrics (v1beta1 JSON objects, as returned).</summary>
     public Dictionary<string, List<System.Text.Json.Nodes.JsonObject>> QuotaMetrics { get; } = new(StringComparer.Ordinal);
@@ -199,7 +202,24 @@ public sealed class FakeTable
     public long NumPhysicalBytes { get; set; }
     public long CreationTime { get; set; } = 1_765_584_000_000; // 2025-12-13T00:00:00Z in ms
 
+    /// <summary>When the table expires (ms since the epoch), as a CREATE's <c>expiration_timestamp</c> set it.</summary>
+    public long? ExpirationTime { get; set; }
+
+    public string? Description { get; set; }
+
     public bool HasStorage => Type is "TABLE" or "MATERIALIZED_VIEW" or "SNAPSHOT";
+
+    /// <summary>The same table under another id (ALTER TABLE … RENAME TO).</summary>
+    public FakeTable RenamedTo(string id) => new(id, Type)
+    {
+        NumRows = NumRows,
+        NumBytes = NumBytes,
+        NumLongTermBytes = NumLongTermBytes,
+        NumPhysicalBytes = NumPhysicalBytes,
+        CreationTime = CreationTime,
+        ExpirationTime = ExpirationTime,
+        Description = Description,
+    };
 }
 
 public sealed class FakeBucket
@@ -255,21 +275,37 @@ public sealed class FakeJob
     public required IReadOnlyList<string?[]> Rows { get; init; }
     public int IncompleteRemaining { get; set; }
     public long BytesProcessed { get; init; } = 10_485_760;
+
+    /// <summary>SELECT for queries; CREATE_TABLE, ALTER_TABLE, DROP_TABLE for DDL, which answers without schema or rows.</summary>
+    public string StatementType { get; init; } = "SELECT";
+
+    public bool ReturnsRows => StatementType == "SELECT";
 }
 
 public sealed record FakeRunJob(string Name, string Location)
 {
     public string Image { get; init; } = "us-central1-docker.pkg.dev/bqx-ml/pipeline/extract:latest";
+
+    /// <summary>Null: the template names none (the project's default service account runs it).</summary>
     public string? ServiceAccount { get; init; }
     public string ReadyState { get; init; } = "CONDITION_SUCCEEDED";
+
+    /// <summary>The terminal condition's reason and message (e.g. CONTAINER_MISSING when the image is gone).</summary>
+    public string? ReadyReason { get; init; }
+    public string? ReadyMessage { get; init; }
     public List<FakeRunExecution> Executions { get; } = new();
 }
 
+/// <summary>An execution: completed when <see cref="CompletionTime"/> is set (succeeded unless a task failed or was cancelled).</summary>
 public sealed record FakeRunExecution(string Name, DateTimeOffset CreateTime)
 {
+    public DateTimeOffset? StartTime { get; init; }
     public DateTimeOffset? CompletionTime { get; init; }
+    public int TaskCount { get; init; } = 1;
     public int SucceededCount { get; init; } = 1;
     public int FailedCount { get; init; }
+    public int CancelledCount { get; init; }
+    public int RunningCount { get; init; }
 }
 
 public sealed record FakeServiceAccountKey(string KeyId, DateTimeOffset ValidAfter)

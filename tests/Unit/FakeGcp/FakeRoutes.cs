@@ -93,6 +93,7 @@ public static class FakeRoutes
     public const string TokenRoute = "oauth2.token";
     public const string MetadataPingRoute = "metadata.ping";
     public const string MetadataTokenRoute = "metadata.token";
+    public const string MetadataEmailRoute = "metadata.email";
 
     private const string Bq = "bigquery.googleapis.com";
     private const string Gcs = "storage.googleapis.com";
@@ -106,7 +107,7 @@ public static class FakeRoutes
     private static readonly Dictionary<string, string> ProjectName = new() { ["name"] = "^projects/[^/]+$" };
     private static readonly Dictionary<string, string> ProjectResource = new() { ["resource"] = "^projects/[^/]+$" };
 
-    public static bool IsAuthRoute(string routeId) => routeId is TokenRoute or MetadataPingRoute or MetadataTokenRoute;
+    public static bool IsAuthRoute(string routeId) => routeId is TokenRoute or MetadataPingRoute or MetadataTokenRoute or MetadataEmailRoute;
 
     public static IReadOnlyList<FakeRoute> All { get; } = new FakeRoute[]
     {
@@ -174,6 +175,8 @@ public static class FakeRoutes
             { Patterns = new() { ["name"] = "^projects/[^/]+/locations/[^/]+/jobs/[^/]+$" }, Permission = "run.jobs.get" },
         new("run.projects.locations.jobs.executions.list", "GET", "v2/{+parent}/executions", "run.v2", ErrorStyle.Aip, "run.googleapis.com", RunExecutionsList)
             { Patterns = new() { ["parent"] = "^projects/[^/]+/locations/[^/]+/jobs/[^/]+$" }, Permission = "run.executions.list" },
+        new("run.projects.locations.jobs.executions.get", "GET", "v2/{+name}", "run.v2", ErrorStyle.Aip, "run.googleapis.com", RunExecutionsGet)
+            { Patterns = new() { ["name"] = "^projects/[^/]+/locations/[^/]+/jobs/[^/]+/executions/[^/]+$" }, Permission = "run.executions.get" },
 
         // --- IAM v1 ---
         new("iam.projects.serviceAccounts.keys.list", "GET", "v1/{+name}/keys", "iam.v1", ErrorStyle.Aip, "iam.googleapis.com", KeysList)
@@ -183,6 +186,7 @@ public static class FakeRoutes
         new(TokenRoute, "POST", "token", null, ErrorStyle.Aip, null, (_, _) => throw new InvalidOperationException("served by the server")),
         new(MetadataPingRoute, "GET", "", null, ErrorStyle.Aip, null, (_, _) => throw new InvalidOperationException("served by the server")),
         new(MetadataTokenRoute, "GET", "computeMetadata/v1/instance/service-accounts/default/token", null, ErrorStyle.Aip, null, (_, _) => throw new InvalidOperationException("served by the server")),
+        new(MetadataEmailRoute, "GET", "computeMetadata/v1/instance/service-accounts/default/email", null, ErrorStyle.Aip, null, (_, _) => throw new InvalidOperationException("served by the server")),
     };
 
     /// <summary>The route for a verb and raw path, with its decoded values; ambiguous when two routes match (a fake bug).</summary>
@@ -325,6 +329,10 @@ public static class FakeRoutes
                     ["type"] = t.Type,
                     ["creationTime"] = Str(t.CreationTime),
                 };
+                if (t.ExpirationTime is { } expires)
+                {
+                    items[i - start]!["expirationTime"] = Str(expires);
+                }
             }
 
             body["tables"] = new JsonArray(items);
@@ -351,6 +359,16 @@ public static class FakeRoutes
             ["creationTime"] = Str(t.CreationTime),
             ["lastModifiedTime"] = Str(t.CreationTime + 1000),
         };
+        if (t.ExpirationTime is { } expires)
+        {
+            body["expirationTime"] = Str(expires);
+        }
+
+        if (t.Description is { } description)
+        {
+            body["description"] = description;
+        }
+
         if (stats && t.HasStorage)
         {
             body["numBytes"] = Str(t.NumBytes);
@@ -465,6 +483,11 @@ public static class FakeRoutes
             return new FakeResponse(400, FakeErrors.Invalid(route, "Invalid table name: `...` [Try using standard SQL (https://cloud.google.com/bigquery/docs/reference/standard-sql/enabling-standard-sql)]", "invalidQuery"));
         }
 
+        if (Ddl(route, s, sql, location, requestId, r) is { } ddl)
+        {
+            return ddl;
+        }
+
         if (body["dryRun"]?.GetValue<bool>() == true)
         {
             return FakeResponse.Ok(new JsonObject { ["kind"] = "bigquery#queryResponse", ["jobComplete"] = true, ["totalBytesProcessed"] = "10485760", ["cacheHit"] = false });
@@ -472,7 +495,7 @@ public static class FakeRoutes
 
         if (!m.Success || !ReadOnlySql.IsMatch(sql))
         {
-            return new FakeResponse(400, FakeErrors.Invalid(route, "The fake understands only SELECTs from INFORMATION_SCHEMA.TABLE_STORAGE", "invalidQuery"));
+            return new FakeResponse(400, FakeErrors.Invalid(route, "The fake understands only SELECTs from INFORMATION_SCHEMA.TABLE_STORAGE and CREATE / ALTER … RENAME TO / DROP TABLE", "invalidQuery"));
         }
 
         var region = m.Groups["region"].Value;
@@ -534,6 +557,127 @@ public static class FakeRoutes
         return FakeResponse.Ok(QueryBody(s, job, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true));
     }
 
+    private const string TablePath = @"`(?<p>[^`.]+)\.(?<d>[^`.]+)\.(?<t>[^`.]+)`";
+    private static readonly Regex CreateTable = new(@"^\s*CREATE\s+TABLE\s+" + TablePath + @"\s*\((?<columns>[^)]*)\)\s*(OPTIONS\s*\((?<options>.*)\))?\s*$", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex RenameTable = new(@"^\s*ALTER\s+TABLE\s+" + TablePath + @"\s+RENAME\s+TO\s+`(?<new>[^`.]+)`\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex DropTable = new(@"^\s*DROP\s+TABLE\s+(?<ifExists>IF\s+EXISTS\s+)?" + TablePath + @"\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex ExpirationOption = new(@"expiration_timestamp\s*=\s*TIMESTAMP_ADD\(\s*CURRENT_TIMESTAMP\(\)\s*,\s*INTERVAL\s+(?<n>\d+)\s+(?<unit>SECOND|MINUTE|HOUR|DAY)\s*\)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex DescriptionOption = new("description\\s*=\\s*\"(?<text>[^\"]*)\"", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The DDL the write probe sends: CREATE TABLE (with OPTIONS expiration_timestamp / description), ALTER TABLE …
+    /// RENAME TO, DROP TABLE [IF EXISTS]. Checked like BigQuery: project, dataset, the job's location, the caller's
+    /// permission on the dataset, existence; applied to the state at once; the job then answers like a query's.
+    /// Null when the statement is not DDL.
+    /// </summary>
+    private static FakeResponse? Ddl(FakeRoute route, FakeGcpState s, string sql, string location, string? requestId, FakeRequest r)
+    {
+        Match match;
+        string statement, permission;
+        if ((match = CreateTable.Match(sql)).Success)
+        {
+            (statement, permission) = ("CREATE_TABLE", "bigquery.tables.create");
+        }
+        else if ((match = RenameTable.Match(sql)).Success)
+        {
+            (statement, permission) = ("ALTER_TABLE", "bigquery.tables.update");
+        }
+        else if ((match = DropTable.Match(sql)).Success)
+        {
+            (statement, permission) = ("DROP_TABLE", "bigquery.tables.delete");
+        }
+        else
+        {
+            return null;
+        }
+
+        var (project, datasetId, tableId) = (match.Groups["p"].Value, match.Groups["d"].Value, match.Groups["t"].Value);
+        if (!s.IsProject(project) || !s.Datasets.TryGetValue(datasetId, out var dataset))
+        {
+            return new FakeResponse(404, FakeErrors.NotFound(route, $"Dataset {project}:{datasetId}"));
+        }
+
+        if (!string.Equals(dataset.Location, location, StringComparison.OrdinalIgnoreCase))
+        {
+            return new FakeResponse(404, FakeErrors.NotFound(route, $"Dataset {project}:{datasetId} was not found in location {location}"));
+        }
+
+        if (!s.Iam.Allows(permission, $"datasets/{datasetId}"))
+        {
+            return new FakeResponse(403, FakeErrors.Error(route, 403, "accessDenied",
+                $"Access Denied: Dataset {project}:{datasetId}: Permission {permission} denied on dataset {project}:{datasetId} (or it may not exist).", "PERMISSION_DENIED"));
+        }
+
+        var existing = dataset.Find(tableId);
+        switch (statement)
+        {
+            case "CREATE_TABLE":
+                if (existing is not null)
+                {
+                    return new FakeResponse(409, FakeErrors.Error(route, 409, "duplicate", $"Already Exists: Table {project}:{datasetId}.{tableId}", "ALREADY_EXISTS"));
+                }
+
+                var options = match.Groups["options"].Value;
+                var table = new FakeTable(tableId) { CreationTime = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+                if (ExpirationOption.Match(options) is { Success: true } expiration)
+                {
+                    var n = int.Parse(expiration.Groups["n"].Value, CultureInfo.InvariantCulture);
+                    var span = expiration.Groups["unit"].Value.ToUpperInvariant() switch
+                    {
+                        "SECOND" => TimeSpan.FromSeconds(n),
+                        "MINUTE" => TimeSpan.FromMinutes(n),
+                        "HOUR" => TimeSpan.FromHours(n),
+                        _ => TimeSpan.FromDays(n),
+                    };
+                    table.ExpirationTime = table.CreationTime + (long)span.TotalMilliseconds;
+                }
+
+                if (DescriptionOption.Match(options) is { Success: true } description)
+                {
+                    table.Description = description.Groups["text"].Value;
+                }
+
+                dataset.Add(table);
+                break;
+            case "ALTER_TABLE":
+                var newId = match.Groups["new"].Value;
+                if (existing is null)
+                {
+                    return new FakeResponse(404, FakeErrors.NotFound(route, $"Table {project}:{datasetId}.{tableId}"));
+                }
+
+                if (dataset.Find(newId) is not null)
+                {
+                    return new FakeResponse(409, FakeErrors.Error(route, 409, "duplicate", $"Already Exists: Table {project}:{datasetId}.{newId}", "ALREADY_EXISTS"));
+                }
+
+                dataset.Remove(tableId);
+                dataset.Add(existing.RenamedTo(newId));
+                break;
+            default:
+                if (existing is null && !match.Groups["ifExists"].Success)
+                {
+                    return new FakeResponse(404, FakeErrors.NotFound(route, $"Table {project}:{datasetId}.{tableId}"));
+                }
+
+                dataset.Remove(tableId);
+                break;
+        }
+
+        var job = new FakeJob
+        {
+            Id = "job_" + (requestId ?? Guid.NewGuid().ToString("N")),
+            Location = dataset.Location,
+            Schema = Array.Empty<(string, string)>(),
+            Rows = Array.Empty<string?[]>(),
+            IncompleteRemaining = s.QueryIncompleteResponses,
+            BytesProcessed = 0,
+            StatementType = statement,
+        };
+        s.Jobs[job.Id] = job;
+        return FakeResponse.Ok(QueryBody(s, job, null, Size(r, "maxResults", int.MaxValue, s.QueryResultPageSize), isQuery: true));
+    }
+
     private static JsonObject QueryBody(FakeGcpState s, FakeJob job, string? pageToken, int pageSize, bool isQuery)
     {
         var body = new JsonObject
@@ -549,6 +693,25 @@ public static class FakeRoutes
         }
 
         body["jobComplete"] = true;
+        if (!job.ReturnsRows)
+        {
+            // DDL: no schema, no rows, no totalRows (what BigQuery answers for CREATE / ALTER / DROP).
+            body["totalBytesProcessed"] = "0";
+            body["cacheHit"] = false;
+            if (isQuery)
+            {
+                body["location"] = job.Location;
+                body["queryId"] = job.Id;
+                body["statementType"] = job.StatementType;
+            }
+            else
+            {
+                body["etag"] = "\"results\"";
+            }
+
+            return body;
+        }
+
         body["schema"] = new JsonObject
         {
             ["fields"] = new JsonArray(job.Schema.Select(f => (JsonNode)new JsonObject { ["name"] = f.Name, ["type"] = f.Type, ["mode"] = "NULLABLE" }).ToArray()),
@@ -825,12 +988,23 @@ public static class FakeRoutes
 
     private static FakeResponse QuotaMetricsList(FakeRequest r, FakeGcpState s)
     {
-        var service = r.Path("parent").Split('/')[3];
-        var metrics = s.QuotaMetrics.GetValueOrDefault(service) ?? new List<JsonObject>();
-        var body = new JsonObject();
-        if (metrics.Count > 0)
+        var parts = r.Path("parent").Split('/');
+        if (parts[0] != "projects" || !s.IsProject(parts[1]))
         {
-            body["metrics"] = new JsonArray(metrics.Select(m => (JsonNode)m.DeepClone()).ToArray());
+            return new FakeResponse(403, FakeErrors.Aip(403, "Permission denied to list quota metrics", "PERMISSION_DENIED"));
+        }
+
+        var metrics = s.QuotaMetrics.GetValueOrDefault(parts[3]) ?? new List<JsonObject>();
+        var (start, end, next) = Page(metrics.Count, r.Query("pageToken"), Size(r, "pageSize", s.QuotaMetricsPageSize, s.QuotaMetricsPageSize));
+        var body = new JsonObject();
+        if (end > start)
+        {
+            body["metrics"] = new JsonArray(metrics.Skip(start).Take(end - start).Select(m => (JsonNode)m.DeepClone()).ToArray());
+        }
+
+        if (next is not null)
+        {
+            body["nextPageToken"] = next;
         }
 
         return FakeResponse.Ok(body);
@@ -862,10 +1036,29 @@ public static class FakeRoutes
             return new FakeResponse(403, FakeErrors.Aip(403, "The caller does not have permission", "PERMISSION_DENIED"));
         }
 
-        var body = new JsonObject();
-        if (s.Budgets.Count > 0)
+        // scope=projects/{id or number}: budgets whose filter names the project (by number, as the API stores
+        // it), or that name no project and so track every project of the account.
+        var scope = r.Query("scope");
+        if (scope is not null && (!scope.StartsWith("projects/", StringComparison.Ordinal) || !s.IsProject(scope["projects/".Length..])))
         {
-            body["budgets"] = new JsonArray(s.Budgets.Select(b => (JsonNode)b.DeepClone()).ToArray());
+            return new FakeResponse(400, FakeErrors.Aip(400, $"Invalid scope {scope}", "INVALID_ARGUMENT"));
+        }
+
+        var tracked = s.Budgets.Where(b =>
+        {
+            var projects = b["budgetFilter"]?["projects"]?.AsArray().Select(p => p!.GetValue<string>()).ToList() ?? new List<string>();
+            return scope is null || projects.Count == 0 || projects.Contains($"projects/{Str(s.ProjectNumber)}");
+        }).ToList();
+        var (start, end, next) = Page(tracked.Count, r.Query("pageToken"), Size(r, "pageSize", 100, 100));
+        var body = new JsonObject();
+        if (end > start)
+        {
+            body["budgets"] = new JsonArray(tracked.Skip(start).Take(end - start).Select(b => (JsonNode)b.DeepClone()).ToArray());
+        }
+
+        if (next is not null)
+        {
+            body["nextPageToken"] = next;
         }
 
         return FakeResponse.Ok(body);
@@ -896,7 +1089,7 @@ public static class FakeRoutes
             ["updateTime"] = "2025-12-10T10:00:00.000000Z",
             ["launchStage"] = "GA",
             ["template"] = new JsonObject { ["taskCount"] = 1, ["parallelism"] = 1, ["template"] = task },
-            ["terminalCondition"] = new JsonObject { ["type"] = "Ready", ["state"] = job.ReadyState },
+            ["terminalCondition"] = Condition("Ready", job.ReadyState, job.ReadyReason, job.ReadyMessage),
             ["executionCount"] = job.Executions.Count,
             ["etag"] = "\"run\"",
         };
@@ -913,6 +1106,63 @@ public static class FakeRoutes
         }
 
         return body;
+    }
+
+    private static JsonObject Condition(string type, string state, string? reason = null, string? message = null, string? executionReason = null)
+    {
+        var condition = new JsonObject { ["type"] = type, ["state"] = state, ["lastTransitionTime"] = "2025-12-10T10:00:00.000000Z" };
+        if (reason is not null)
+        {
+            condition["reason"] = reason;
+        }
+
+        if (executionReason is not null)
+        {
+            condition["executionReason"] = executionReason;
+        }
+
+        if (message is not null)
+        {
+            condition["message"] = message;
+        }
+
+        return condition;
+    }
+
+    private static JsonObject ExecutionJson(string jobName, string parent, FakeRunExecution e)
+    {
+        var o = new JsonObject
+        {
+            ["name"] = $"{parent}/executions/{e.Name}",
+            ["job"] = jobName,
+            ["createTime"] = Rfc3339(e.CreateTime),
+            ["taskCount"] = e.TaskCount,
+            ["succeededCount"] = e.SucceededCount,
+            ["failedCount"] = e.FailedCount,
+            ["cancelledCount"] = e.CancelledCount,
+            ["runningCount"] = e.RunningCount,
+            ["logUri"] = $"https://console.cloud.google.com/logs/viewer?executionName={e.Name}",
+        };
+        if (e.StartTime is { } started)
+        {
+            o["startTime"] = Rfc3339(started);
+        }
+
+        JsonObject completed;
+        if (e.CompletionTime is { } done)
+        {
+            o["completionTime"] = Rfc3339(done);
+            completed = e.CancelledCount > 0 ? Condition("Completed", "CONDITION_FAILED", executionReason: "CANCELLED", message: "The execution was cancelled.")
+                : e.FailedCount > 0 ? Condition("Completed", "CONDITION_FAILED", executionReason: "NON_ZERO_EXIT_CODE", message: $"Task {e.Name}-task0 failed with exit code 1.")
+                : Condition("Completed", "CONDITION_SUCCEEDED");
+        }
+        else
+        {
+            completed = Condition("Completed", "CONDITION_PENDING");
+        }
+
+        o["conditions"] = new JsonArray(completed);
+        return o;
     }
 
     private static FakeResponse RunJobsList(FakeRequest r, FakeGcpState s)
@@ -937,6 +1187,11 @@ public static class FakeRoutes
     private static FakeResponse RunJobsGet(FakeRequest r, FakeGcpState s)
     {
         var parts = r.Path("name").Split('/');
+        if (!s.IsProject(parts[1]))
+        {
+            return new FakeResponse(403, FakeErrors.Aip(403, "The caller does not have permission", "PERMISSION_DENIED"));
+        }
+
         var job = s.RunJobs.FirstOrDefault(j => j.Location == parts[3] && j.Name == parts[5]);
         return job is null
             ? new FakeResponse(404, FakeErrors.Aip(404, $"Resource '{parts[5]}' of kind 'JOB' in region '{parts[3]}' in project '{parts[1]}' does not exist.", "NOT_FOUND"))
@@ -955,27 +1210,25 @@ public static class FakeRoutes
         var body = new JsonObject();
         if (job.Executions.Count > 0)
         {
-            body["executions"] = new JsonArray(job.Executions.OrderByDescending(e => e.CreateTime).Select(e =>
-            {
-                var o = new JsonObject
-                {
-                    ["name"] = $"{r.Path("parent")}/executions/{e.Name}",
-                    ["job"] = job.Name,
-                    ["createTime"] = Rfc3339(e.CreateTime),
-                    ["taskCount"] = 1,
-                    ["succeededCount"] = e.SucceededCount,
-                    ["failedCount"] = e.FailedCount,
-                };
-                if (e.CompletionTime is { } done)
-                {
-                    o["completionTime"] = Rfc3339(done);
-                }
-
-                return (JsonNode)o;
-            }).ToArray());
+            body["executions"] = new JsonArray(job.Executions.OrderByDescending(e => e.CreateTime).Select(e => (JsonNode)ExecutionJson(job.Name, r.Path("parent"), e)).ToArray());
         }
 
         return FakeResponse.Ok(body);
+    }
+
+    private static FakeResponse RunExecutionsGet(FakeRequest r, FakeGcpState s)
+    {
+        var parts = r.Path("name").Split('/');
+        if (!s.IsProject(parts[1]))
+        {
+            return new FakeResponse(403, FakeErrors.Aip(403, "The caller does not have permission", "PERMISSION_DENIED"));
+        }
+
+        var job = s.RunJobs.FirstOrDefault(j => j.Location == parts[3] && j.Name == parts[5]);
+        var execution = job?.Executions.FirstOrDefault(e => e.Name == parts[7]);
+        return job is null || execution is null
+            ? new FakeResponse(404, FakeErrors.Aip(404, $"Resource '{parts[7]}' of kind 'EXECUTION' in region '{parts[3]}' in project '{parts[1]}' does not exist.", "NOT_FOUND"))
+            : FakeResponse.Ok(ExecutionJson(job.Name, string.Join('/', parts.Take(6)), execution));
     }
 
     private static FakeResponse KeysList(FakeRequest r, FakeGcpState s)

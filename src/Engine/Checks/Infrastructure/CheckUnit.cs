@@ -12,16 +12,31 @@ internal sealed record PlannedCheck(InfraCheckKind Kind, string Target, string C
     /// <summary>What to do when the target does not exist (NotFound).</summary>
     public string? MissingRemedy { get; init; }
 
-    public InfraCheck Row(InfraCheckStatus status, string? actual, string? remedy = null) => new()
+    /// <summary>Facts known from the profile (a job's region, who requires it), carried by every row, measured or not.</summary>
+    public IReadOnlyDictionary<string, object>? Facts { get; init; }
+
+    public InfraCheck Row(InfraCheckStatus status, string? actual, string? remedy = null)
     {
-        Kind = Kind,
-        Target = Target,
-        Check = Check,
-        Expected = Expected,
-        Status = status,
-        Actual = actual,
-        Remedy = remedy,
-    };
+        var row = new InfraCheck
+        {
+            Kind = Kind,
+            Target = Target,
+            Check = Check,
+            Expected = Expected,
+            Status = status,
+            Actual = actual,
+            Remedy = remedy,
+        };
+        if (Facts is not null)
+        {
+            foreach (var (name, value) in Facts)
+            {
+                row.Details[name] = value;
+            }
+        }
+
+        return row;
+    }
 }
 
 /// <summary>What every unit of a run shares: the session, the project, the profile, caches, limits.</summary>
@@ -54,12 +69,56 @@ internal abstract class CheckUnit
 
     public IReadOnlyList<PlannedCheck> Plan { get; }
 
+    /// <summary>
+    /// True when the unit reads facts only the audit needs (keys, quotas, budgets), not resources the pipeline
+    /// uses: a denied or disabled API then leaves the fact unmeasured (NotVerified) instead of blocking.
+    /// </summary>
+    public virtual bool AuditOnly => false;
+
     public abstract Task<IReadOnlyList<InfraCheck>> RunAsync(CheckContext context, CallRecorder calls);
+}
+
+/// <summary>A unit whose rows are known without a call (a check the profile leaves nothing to measure for).</summary>
+internal sealed class FixedRowsUnit : CheckUnit
+{
+    private readonly InfraCheckStatus status;
+    private readonly string actual;
+    private readonly string remedy;
+    private readonly Evidence evidence;
+
+    public FixedRowsUnit(PlannedCheck plan, InfraCheckStatus status, string actual, string remedy, Evidence evidence)
+        : base(plan)
+    {
+        this.status = status;
+        this.actual = actual;
+        this.remedy = remedy;
+        this.evidence = evidence;
+    }
+
+    public override Task<IReadOnlyList<InfraCheck>> RunAsync(CheckContext context, CallRecorder calls)
+    {
+        var row = Plan[0].Row(status, actual, remedy);
+        row.Evidence.Add(new Evidence(evidence.Source, evidence.Location, evidence.Detail));
+        return Task.FromResult<IReadOnlyList<InfraCheck>>(new[] { row });
+    }
 }
 
 /// <summary>Turns errors into rows: the right status, what was seen, and the remedy (DESIGN.md statuses).</summary>
 internal static class CheckErrors
 {
+    /// <summary>The row for an error; <paramref name="auditOnly"/> turns denied and disabled into NotVerified (see <see cref="CheckUnit.AuditOnly"/>).</summary>
+    public static InfraCheck Row(PlannedCheck plan, GcpException e, string project, bool auditOnly)
+    {
+        var row = Row(plan, e, project);
+        if (auditOnly && e.Kind is GcpErrorKind.PermissionDenied or GcpErrorKind.ApiDisabled or GcpErrorKind.BillingDisabled)
+        {
+            row.Status = InfraCheckStatus.NotVerified;
+            row.Actual = $"not measured: {row.Actual}";
+        }
+
+        return row;
+    }
+
     public static InfraCheck Row(PlannedCheck plan, GcpException e, string project)
     {
         var (status, actual, remedy) = e.Kind switch
@@ -106,7 +165,11 @@ internal static class Roles
         _ when permission.StartsWith("bigquery.", StringComparison.Ordinal) => "roles/bigquery.user",
         "storage.objects.get" or "storage.objects.list" or "storage.buckets.get" => "roles/storage.objectViewer",
         _ when permission.StartsWith("storage.", StringComparison.Ordinal) => "roles/storage.objectAdmin",
+        "run.jobs.get" or "run.executions.get" or "run.jobs.list" or "run.executions.list" => "roles/run.viewer",
         _ when permission.StartsWith("run.", StringComparison.Ordinal) => "roles/run.developer",
+        "iam.serviceAccountKeys.list" => "roles/iam.serviceAccountKeyAdmin",
+        "billing.budgets.list" or "billing.budgets.get" => "roles/billing.viewer",
+        "serviceusage.quotas.get" => "roles/serviceusage.serviceUsageViewer",
         _ when permission.StartsWith("serviceusage.", StringComparison.Ordinal) => "roles/serviceusage.serviceUsageConsumer",
         _ when permission.StartsWith("resourcemanager.", StringComparison.Ordinal) => "roles/browser",
         _ => "a role that includes it",

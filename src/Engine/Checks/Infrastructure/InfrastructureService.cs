@@ -35,22 +35,31 @@ public sealed class InfrastructureOptions
 
     /// <summary>The inventory to read implied APIs from; when null and Api checks run, the root is inventoried.</summary>
     public IReadOnlyList<ScriptRecord>? Scripts { get; init; }
+
+    /// <summary>
+    /// -ProbeWrite / --probe-write: run the write probe (create, rename, drop a table in gcp.scratchDataset),
+    /// after the host's ShouldProcess agrees. Without it nothing is written.
+    /// </summary>
+    public bool ProbeWrite { get; init; }
+
+    /// <summary>The clock key ages and probe names are taken from.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
 /// Test-BqxInfrastructure / <c>bqx-audit infra</c>: plans one row per check and target from the
 /// profile, then measures them concurrently against Google's APIs, streaming each InfraCheck as it is
 /// ready. Offline, or without credentials, every row is NotVerified with the remedy, at once.
-/// Read-only by construction: only GETs, read-only queries and the POST forms of testIamPermissions.
+/// Read-only by construction (only GETs, SELECT queries and the POST forms of testIamPermissions), except
+/// the write probe, which runs only with <see cref="InfrastructureOptions.ProbeWrite"/> and the host's ShouldProcess.
 /// </summary>
 public sealed class InfrastructureService
 {
-    /// <summary>The kinds this version measures; the others arrive with later issues.</summary>
-    public static IReadOnlyList<InfraCheckKind> MeasuredKinds { get; } = new[]
-    {
-        InfraCheckKind.Project, InfraCheckKind.Billing, InfraCheckKind.Api, InfraCheckKind.Permission,
-        InfraCheckKind.BigQueryDataset, InfraCheckKind.GcsBucket,
-    };
+    /// <summary>Every kind; WriteProbe rows appear only with <see cref="InfrastructureOptions.ProbeWrite"/>.</summary>
+    public static IReadOnlyList<InfraCheckKind> MeasuredKinds { get; } = Enum.GetValues<InfraCheckKind>();
+
+    /// <summary>What the host is asked before the write probe runs.</summary>
+    public const string ProbeWriteAction = "Create, rename and drop a probe table (write probe; the table expires after 1 hour)";
 
     private readonly IAuditHost host;
 
@@ -68,9 +77,13 @@ public sealed class InfrastructureService
     {
         var cancel = host.Cancellation;
         var kinds = (options.Kinds is { Count: > 0 } k ? k : MeasuredKinds).Distinct().ToHashSet();
-        foreach (var kind in kinds.Where(x => !MeasuredKinds.Contains(x)).OrderBy(x => x))
+        if (options.Kinds is { Count: > 0 } && kinds.Contains(InfraCheckKind.WriteProbe) && !options.ProbeWrite)
         {
-            host.WriteWarning($"{kind} checks are not measured by this version; no {kind} rows are produced.");
+            host.WriteWarning("WriteProbe checks write to BigQuery and run only with -ProbeWrite (--probe-write); no WriteProbe rows are produced.");
+        }
+        else if (options.ProbeWrite && !kinds.Contains(InfraCheckKind.WriteProbe))
+        {
+            host.WriteWarning("-ProbeWrite (--probe-write) has no effect: the kinds chosen leave out WriteProbe.");
         }
 
         if (options.ThrottleLimit < 1)
@@ -98,6 +111,7 @@ public sealed class InfrastructureService
         try
         {
             var project = !string.IsNullOrWhiteSpace(profile.Gcp.Project) ? profile.Gcp.Project! : session?.KeyFile?.ProjectId ?? "";
+            // Planning runs before the first await: on the caller's thread, where a cmdlet may ask ShouldProcess.
             var units = Plan(options, kinds, project);
             if (options.Offline)
             {
@@ -196,7 +210,8 @@ public sealed class InfrastructureService
 
         if (kinds.Contains(InfraCheckKind.BigQueryDataset))
         {
-            units.AddRange(profile.Datasets.Select(d => new DatasetCheck(target, d)));
+            // The longest checks (a dataset pages through its tables) start first.
+            units.InsertRange(0, profile.Datasets.Select(d => new DatasetCheck(target, d)));
         }
 
         if (kinds.Contains(InfraCheckKind.GcsBucket))
@@ -204,7 +219,63 @@ public sealed class InfrastructureService
             units.AddRange(profile.Buckets.Select(b => new BucketCheck(b)));
         }
 
+        var account = profile.Gcp.ServiceAccount is { Length: > 0 } sa ? sa : null;
+        if (kinds.Contains(InfraCheckKind.CloudRunJob))
+        {
+            units.AddRange(profile.CloudRunJobs.Select(j => new CloudRunJobCheck(j.Region ?? profile.Gcp.Region ?? "", j.Name, j.RequiredBy, account)));
+        }
+
+        if (kinds.Contains(InfraCheckKind.ServiceAccount) && account is not null)
+        {
+            units.Add(new ActivePrincipalCheck(account));
+            units.Add(new ServiceAccountKeysCheck(account, options.Clock));
+        }
+
+        if (kinds.Contains(InfraCheckKind.Quota) && profile.Quotas.QueryUsagePerDayTiB is { } planned)
+        {
+            units.Add(new QueryQuotaCheck(planned));
+        }
+
+        if (kinds.Contains(InfraCheckKind.CostMonitoring))
+        {
+            units.Add(new CostMonitoringCheck(target));
+        }
+
+        if (kinds.Contains(InfraCheckKind.WriteProbe) && options.ProbeWrite && PlanWriteProbe(options, project) is { } probe)
+        {
+            units.Add(probe);
+        }
+
         return units;
+    }
+
+    /// <summary>
+    /// The write probe's unit: asked of the host first (ShouldProcess; -WhatIf answers no), unless nothing would
+    /// be written anyway (offline, no project, no scratch dataset). Null when the host declines.
+    /// </summary>
+    private CheckUnit? PlanWriteProbe(InfrastructureOptions options, string project)
+    {
+        var target = project.Length > 0 ? project : "(no project)";
+        if (options.Profile.Gcp.ScratchDataset is not { Length: > 0 } scratch)
+        {
+            return new FixedRowsUnit(WriteProbe.Unconfigured(target), InfraCheckStatus.NotVerified, "not run: the profile names no scratch dataset",
+                "Set gcp.scratchDataset in the profile to a dataset the probe may create, rename and drop a table in.",
+                new Evidence("profile", "gcp.scratchDataset", "empty"));
+        }
+
+        var probe = new WriteProbe(target, scratch, options.Clock);
+        if (options.Offline || project.Length == 0)
+        {
+            return probe;
+        }
+
+        if (!host.ShouldProcess($"bigquery:{project}.{scratch}", ProbeWriteAction))
+        {
+            host.WriteVerbose($"write probe not run: ShouldProcess declined for bigquery:{project}.{scratch}");
+            return null;
+        }
+
+        return probe;
     }
 
     private IReadOnlyList<ScriptRecord> Inventory(InfrastructureOptions options)
@@ -267,7 +338,7 @@ public sealed class InfrastructureService
         }
         catch (GcpException e)
         {
-            rows = unit.Plan.Select(p => CheckErrors.Row(p, e, context.Project)).ToArray();
+            rows = unit.Plan.Select(p => CheckErrors.Row(p, e, context.Project, unit.AuditOnly)).ToArray();
         }
         catch (Exception e)
         {
