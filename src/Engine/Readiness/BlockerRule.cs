@@ -92,6 +92,8 @@ public static class DefaultBlockerRules
             "Fix it before a phase needs it", "Fix {Target}: {Detail}", null, H(0.5, 2)),
         new("dependency.version-conflict", Priority.P2, "Dependency", "Version conflict: {Target}",
             "{Detail}", "Pin one version in every manifest", "Align the pins of {Target} named in the evidence", null, H(0.5, 1)),
+        new("infra.partial", Priority.P2, "Infrastructure", "Infrastructure check partial: {Target}",
+            "{Detail}", "Review the check's evidence and resolve what it names", "Resolve {Target}: {Detail}", null, H(0.5, 2)),
         new("dependency.undeclared", Priority.P2, "Dependency", "Undeclared dependency: {Target}",
             "{Detail}", "Declare it in the manifest that applies", "Add {Target} to the requirements", null, H(0.25, 0.5)),
         new("dependency.missing", Priority.P2, "Dependency", "Missing dependency: {Target}",

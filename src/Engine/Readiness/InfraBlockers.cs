@@ -37,10 +37,10 @@ internal static class InfraBlockers
 
         switch (c.Kind)
         {
-            case InfraCheckKind.Api:
+            case InfraCheckKind.Api when c.Status is InfraCheckStatus.Blocked or InfraCheckStatus.Missing:
                 yield return Candidate("api.disabled", c.Target.StartsWith("api:", StringComparison.Ordinal) ? c.Target[4..] : c.Target) with { Detail = profile.Gcp.Project ?? "PROJECT" };
                 break;
-            case InfraCheckKind.Permission:
+            case InfraCheckKind.Permission when c.Status is InfraCheckStatus.Blocked or InfraCheckStatus.Missing:
                 yield return Candidate("permission.denied", c.Target);
                 break;
             case InfraCheckKind.CloudRunJob when c.Status == InfraCheckStatus.Missing:
@@ -49,7 +49,7 @@ internal static class InfraBlockers
             case InfraCheckKind.Quota:
                 yield return Candidate("quota.insufficient", c.Target);
                 break;
-            case InfraCheckKind.ServiceAccount:
+            case InfraCheckKind.ServiceAccount when c.Details.TryGetValue("KeysOlderThanMaxAge", out var old) && Convert.ToInt64(old, CultureInfo.InvariantCulture) > 0:
                 yield return Candidate("service-account.old-key", c.Target);
                 break;
             case InfraCheckKind.CostMonitoring:
@@ -60,7 +60,9 @@ internal static class InfraBlockers
                 yield return Candidate("scope.mismatch", c.Target) with { Detail = $"{c.Target}: expected {expected} tables, measured {measured}" };
                 break;
             default:
-                yield return Candidate(c.Status is InfraCheckStatus.Partial ? "infra.blocked" : "infra.blocked", c.Target);
+                // Blocked or Missing stops the phase; Partial is measured but not whole (a failed last execution,
+                // a table permission left to the dataset checks, storage not measured).
+                yield return Candidate(c.Status is InfraCheckStatus.Partial ? "infra.partial" : "infra.blocked", c.Target);
                 break;
         }
     }
