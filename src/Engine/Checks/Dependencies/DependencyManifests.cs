@@ -126,7 +126,9 @@ public static partial class DependencyManifests
             .OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var group in comparable)
         {
-            var list = group.DistinctBy(r => (r.File, r.Line)).ToList();
+            // One representative (the first by file and line) per distinct specifier and marker: a pin repeated in
+            // thousands of Dockerfiles is compared once, so the pairwise loop runs over distinct pins only.
+            var list = group.DistinctBy(r => (r.File, r.Line)).DistinctBy(r => (r.Specifier, r.Marker)).ToList();
             for (var i = 0; i < list.Count; i++)
             {
                 for (var j = i + 1; j < list.Count; j++)

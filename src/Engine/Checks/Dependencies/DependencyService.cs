@@ -82,18 +82,29 @@ public sealed class DependencyService
     private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory)
     {
         var records = new List<DependencyRecord>();
-        bool Wants(DependencyType t) => options.Types is null || options.Types.Count == 0 || options.Types.Contains(t);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool Wants(DependencyType t)
+        {
+            host.WriteVerbose($"dependencies: {records.Count} records after {clock.ElapsedMilliseconds} ms; next {t}");
+            return options.Types is null || options.Types.Count == 0 || options.Types.Contains(t);
+        }
+
         var scripts = inventory.Records.Where(r => r.Status != ScriptStatus.Missing).ToList();
         var phaseScripts = scripts.Where(r => r.PhaseTasks.Count > 0).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+
+        // Tool probes wait on child processes (gcloud starts slowly): start them first, collect them later.
+        var toolUsers = Wants(DependencyType.SystemTool) ? ToolUsers(options, scripts) : null;
+        var probing = toolUsers is null ? null : Task.Factory.StartNew(
+            () => (options.Tools ?? new ToolProbe()).ProbeAll(toolUsers.Keys, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         if (Wants(DependencyType.PythonPackage))
         {
             records.AddRange(FoldConflicts(PythonPackages(options, inventory.Repository, scripts, phaseScripts).ToList()));
         }
 
-        if (Wants(DependencyType.SystemTool))
+        if (toolUsers is not null && probing is not null)
         {
-            records.AddRange(SystemTools(options, scripts, phaseScripts));
+            records.AddRange(SystemTools(options, toolUsers, probing.GetAwaiter().GetResult(), phaseScripts));
         }
 
         if (Wants(DependencyType.Api))
@@ -118,6 +129,7 @@ public sealed class DependencyService
             records.AddRange(Secrets(inventory.Repository));
         }
 
+        host.WriteVerbose($"dependencies: {records.Count} records in {clock.ElapsedMilliseconds} ms");
         return records
             .OrderBy(r => r.Type)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
@@ -135,7 +147,8 @@ public sealed class DependencyService
 
         // Docker images: what each installs, and what the scripts it runs import.
         var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
-        var images = scripts.Where(r => r.Kind == ScriptKind.Dockerfile).Select(d => Image(d, repo, byPath)).ToList();
+        var requirementFiles = new Dictionary<string, ManifestResult>(StringComparer.Ordinal);
+        var images = scripts.Where(r => r.Kind == ScriptKind.Dockerfile).Select(d => Image(d, repo, byPath, requirementFiles)).ToList();
         foreach (var image in images)
         {
             declared.AddRange(image.Installs);
@@ -412,7 +425,7 @@ public sealed class DependencyService
         public string Chain(ScriptRecord script) => Via.TryGetValue(script.Path, out var via) ? via : "ENTRYPOINT";
     }
 
-    private DockerImage Image(ScriptRecord dockerfile, RepositoryIndex repo, IReadOnlyDictionary<string, ScriptRecord> byPath)
+    private DockerImage Image(ScriptRecord dockerfile, RepositoryIndex repo, IReadOnlyDictionary<string, ScriptRecord> byPath, Dictionary<string, ManifestResult> requirementFiles)
     {
         var image = new DockerImage { Dockerfile = dockerfile };
         var folder = dockerfile.Path.Contains('/') ? dockerfile.Path[..dockerfile.Path.LastIndexOf('/')] : "";
@@ -432,8 +445,13 @@ public sealed class DependencyService
                 var candidate = new[] { RepositoryIndex.Normalize(folder + "/" + file), RepositoryIndex.Normalize(file) }.FirstOrDefault(repo.FileExists);
                 if (candidate is not null)
                 {
-                    var result = new RequirementsFileParser(repo.Root).Parse(candidate);
-                    Report(result.Diagnostics);
+                    // Many images install the same file: parse (and report) it once.
+                    if (!requirementFiles.TryGetValue(candidate, out var result))
+                    {
+                        requirementFiles[candidate] = result = new RequirementsFileParser(repo.Root).Parse(candidate);
+                        Report(result.Diagnostics);
+                    }
+
                     image.Installs.AddRange(result.Requirements);
                 }
             }
@@ -462,7 +480,7 @@ public sealed class DependencyService
 
     // ---- System tools ----------------------------------------------------------------------
 
-    private IEnumerable<DependencyRecord> SystemTools(DependencyOptions options, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    private static SortedDictionary<string, SortedSet<string>> ToolUsers(DependencyOptions options, List<ScriptRecord> scripts)
     {
         var users = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var script in scripts.Where(s => s.Kind is ScriptKind.Shell or ScriptKind.Python))
@@ -486,8 +504,12 @@ public sealed class DependencyService
             }
         }
 
-        var probe = options.Tools ?? new ToolProbe();
-        var results = probe.ProbeAll(users.Keys, host.Cancellation);
+        return users;
+    }
+
+    private static IEnumerable<DependencyRecord> SystemTools(DependencyOptions options, SortedDictionary<string, SortedSet<string>> users,
+        IReadOnlyDictionary<string, ToolInfo> results, HashSet<string> phaseScripts)
+    {
         foreach (var (tool, scriptsUsing) in users)
         {
             var found = results[tool];
@@ -515,9 +537,10 @@ public sealed class DependencyService
 
     private IEnumerable<DependencyRecord> Apis(DependencyOptions options, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
     {
+        var paths = scripts.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var requirement in BqxAudit.Checks.Infrastructure.ApiRequirements.From(options.Profile, scripts))
         {
-            var users = requirement.Reasons.Select(r => r.Location.Split(':')[0]).Where(l => scripts.Any(s => s.Path == l)).Distinct(StringComparer.Ordinal).OrderBy(l => l, StringComparer.Ordinal).ToList();
+            var users = requirement.Reasons.Select(r => r.Location.Split(':')[0]).Where(paths.Contains).Distinct(StringComparer.Ordinal).OrderBy(l => l, StringComparer.Ordinal).ToList();
             var record = new DependencyRecord
             {
                 Name = requirement.Service,

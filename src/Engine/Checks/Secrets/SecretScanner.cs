@@ -48,39 +48,44 @@ public static class SecretScanner
     /// <summary>Scans <paramref name="files"/> (relative to <paramref name="root"/>); unreadable files are reported to the host.</summary>
     public static IReadOnlyList<SecretFinding> Scan(string root, IEnumerable<string> files, IAuditHost host)
     {
-        var found = new List<SecretFinding>();
-        foreach (var path in files.OrderBy(f => f, StringComparer.Ordinal))
+        var ordered = files.OrderBy(f => f, StringComparer.Ordinal).ToArray();
+        var perFile = new List<SecretFinding>[ordered.Length];
+        Parallel.For(0, ordered.Length, new ParallelOptions { CancellationToken = host.Cancellation }, i =>
         {
-            host.Cancellation.ThrowIfCancellationRequested();
-            var name = path[(path.LastIndexOf('/') + 1)..];
-            if (GcloudFiles.Contains(name, StringComparer.Ordinal))
+            perFile[i] = ScanFile(root, ordered[i], host);
+        });
+        return perFile.SelectMany(f => f).ToList();
+    }
+
+    private static List<SecretFinding> ScanFile(string root, string path, IAuditHost host)
+    {
+        var found = new List<SecretFinding>();
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        if (GcloudFiles.Contains(name, StringComparer.Ordinal))
+        {
+            found.Add(new SecretFinding(path, 1, SecretKind.GcloudCredentialFile,
+                $"gcloud credential file '{name}' is committed", Fingerprint(path)));
+        }
+
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(Path.Combine(root, path));
+            if (!info.Exists || info.Length > MaxBytes || (info.Attributes & FileAttributes.Directory) != 0)
             {
-                found.Add(new SecretFinding(path, 1, SecretKind.GcloudCredentialFile,
-                    $"gcloud credential file '{name}' is committed", Fingerprint(path)));
+                return found;
             }
 
-            byte[] bytes;
-            try
-            {
-                var info = new FileInfo(Path.Combine(root, path));
-                if (!info.Exists || info.Length > MaxBytes || (info.Attributes & FileAttributes.Directory) != 0)
-                {
-                    continue;
-                }
+            bytes = File.ReadAllBytes(info.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            host.WriteError(new BqxError(ErrorIds.FileUnreadable, BqxErrorCategory.ReadError, $"not scanned for secrets: {e.Message}", path));
+            return found;
+        }
 
-                bytes = File.ReadAllBytes(info.FullName);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                host.WriteError(new BqxError(ErrorIds.FileUnreadable, BqxErrorCategory.ReadError, $"not scanned for secrets: {e.Message}", path));
-                continue;
-            }
-
-            if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).IndexOf((byte)0) >= 0)
-            {
-                continue; // binary
-            }
-
+        if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).IndexOf((byte)0) < 0)
+        {
             found.AddRange(ScanText(path, Encoding.UTF8.GetString(bytes)));
         }
 
@@ -91,9 +96,15 @@ public static class SecretScanner
     public static IEnumerable<SecretFinding> ScanText(string path, string text)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
-        var lines = text.Split('\n');
         var isEnv = name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal) || name.EndsWith(".env", StringComparison.Ordinal);
         var jsonKind = name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? CredentialJsonKind(text) : null;
+        if (!isEnv && jsonKind is null &&
+            !text.Contains("PRIVATE KEY-----", StringComparison.Ordinal) && !text.Contains("AIza", StringComparison.Ordinal) && !text.Contains("ya29.", StringComparison.Ordinal))
+        {
+            yield break; // nothing any rule looks for: no line-by-line pass (most files of a repository)
+        }
+
+        var lines = text.Split('\n');
         if (jsonKind is { } kind)
         {
             var secretField = kind == SecretKind.ServiceAccountKey ? "\"private_key\"" : "\"refresh_token\"";
