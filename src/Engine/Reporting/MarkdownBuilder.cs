@@ -159,7 +159,7 @@ public sealed class MarkdownBuilder
                 '\r' or '\n' or '\t' => " ",
                 '\\' or '`' or '*' or '[' or ']' or '<' or '|' => "\\" + c,
                 '_' when !(i > 0 && char.IsLetterOrDigit(text[i - 1]) && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1])) => "\\_",
-                '&' when i + 1 < text.Length && (char.IsAsciiLetter(text[i + 1]) || text[i + 1] == '#') => "\\&",
+                '&' when LooksLikeEntity(text, i) => "\\&",
                 _ => null,
             };
             if (replacement is null)
@@ -173,6 +173,18 @@ public sealed class MarkdownBuilder
         }
 
         return sb?.ToString() ?? text;
+    }
+
+    /// <summary>True when an ampersand starts something HTML would read as a character reference (<c>&amp;amp;</c>, <c>&amp;#60;</c>).</summary>
+    private static bool LooksLikeEntity(string text, int at)
+    {
+        var j = at + 1;
+        while (j < text.Length && (char.IsAsciiLetterOrDigit(text[j]) || text[j] == '#'))
+        {
+            j++;
+        }
+
+        return j > at + 1 && j < text.Length && text[j] == ';';
     }
 
     /// <summary>The length of a one-line code span (with its backticks) starting at <paramref name="start"/>, or 0.</summary>

@@ -47,13 +47,16 @@ public enum Deliverable
 /// <summary>The file names of the reports (DESIGN.md "Commands and exit codes").</summary>
 public static class ReportNames
 {
+    /// <summary>The longest phase part of a file name (file names stay far below the 255-byte limit of file systems).</summary>
+    public const int MaxPhaseToken = 64;
+
     /// <summary>The deliverables in the order the directive lists them.</summary>
     public static IReadOnlyList<Deliverable> Deliverables { get; } = Enum.GetValues<Deliverable>();
 
     /// <summary>
     /// The phase part of the readiness report's name: the phase name upper-cased, every run of other characters
     /// turned into one <c>_</c>, and a <c>PHASE</c> joined to the number that follows it, as the directive writes it
-    /// (<c>M008 Phase 4C</c> → <c>M008_PHASE4C</c>).
+    /// (<c>M008 Phase 4C</c> → <c>M008_PHASE4C</c>), cut to <see cref="MaxPhaseToken"/> characters.
     /// </summary>
     public static string PhaseToken(string phase)
     {
@@ -91,7 +94,13 @@ public static class ReportNames
             }
         }
 
-        return joined.Count == 0 ? "PHASE" : string.Join('_', joined);
+        var token = string.Join('_', joined);
+        if (token.Length > MaxPhaseToken)
+        {
+            token = token[..MaxPhaseToken].TrimEnd('_');
+        }
+
+        return token.Length == 0 ? "PHASE" : token;
     }
 
     /// <summary><c>YYYYMMDD</c> from the run's report date.</summary>

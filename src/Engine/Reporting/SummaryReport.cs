@@ -132,21 +132,27 @@ internal static class SummaryReport
             return full;
         }
 
-        foreach (var rows in new[] { 10, 5, 0 })
+        // A layout that names every blocker if there is one; grouping by rule over grouping by priority alone;
+        // then the one that names the most; then the one with more titled rows.
+        var best = new[] { true, false }
+            .SelectMany(byRule => new[] { 10, 5, 0 }.Select(rows => (Layout: Grouped(c, heading, rows, chars, lines, byRule), ByRule: byRule)))
+            .Where(x => x.Layout is not null)
+            .OrderBy(x => x.Layout!.Value.Unnamed == 0 ? 0 : 1)
+            .ThenBy(x => x.ByRule ? 0 : 1)
+            .ThenBy(x => x.Layout!.Value.Unnamed)
+            .Select(x => x.Layout!.Value.Text)
+            .FirstOrDefault();
+        if (best is not null)
         {
-            var section = Grouped(c, heading, rows, chars, lines, byRule: true) ?? Grouped(c, heading, rows, chars, lines, byRule: false);
-            if (section is not null)
-            {
-                return section;
-            }
+            return best;
         }
 
         // Not reachable with the bounds above (four priority lines always fit); kept so the limits hold regardless.
         return heading + $"{N(all.Count)} blockers; every one is in {Code(c.FileName(Deliverable.Blockers))}.\n\n";
     }
 
-    /// <summary>The first <paramref name="rows"/> P0/P1 blockers as table rows, the rest by Id in groups; null when it cannot fit.</summary>
-    private static string? Grouped(ReportContext c, string heading, int rows, int chars, int lines, bool byRule)
+    /// <summary>The first <paramref name="rows"/> P0/P1 blockers as table rows, the rest by Id in groups, and how many are not named; null when it cannot fit.</summary>
+    private static (string Text, int Unnamed)? Grouped(ReportContext c, string heading, int rows, int chars, int lines, bool byRule)
     {
         var top = c.Blockers.Where(b => b.Priority <= Priority.P1).Take(rows).ToList();
         var shown = new HashSet<Blocker>(top);
@@ -158,9 +164,8 @@ internal static class SummaryReport
 
         var analysis = Code(c.FileName(Deliverable.Blockers));
         var sb = new StringBuilder(heading);
-        sb.Append(top.Count > 0
-            ? $"The first {N(top.Count)} with their titles, then every other blocker by Id, grouped by priority{(byRule ? " and rule" : "")}. Each one in full: {analysis}.\n\n"
-            : $"Every blocker by Id, grouped by priority{(byRule ? " and rule" : "")}. Each one in full: {analysis}.\n\n");
+        sb.Append(top.Count > 0 ? $"The first {N(top.Count)} with their titles, then the others by Id" : "By Id")
+          .Append($", most urgent first, grouped by priority{(byRule ? " and rule" : "")}. Each one in full: {analysis}.\n\n");
         if (top.Count > 0)
         {
             sb.Append(Table(top));
@@ -209,7 +214,7 @@ internal static class SummaryReport
             sb.Append($"{ReportText.Count(unnamed, "blocker")} {(unnamed == 1 ? "is" : "are")} not named here so that the summary stays within three pages; {analysis} lists every one with its Id and block.\n\n");
         }
 
-        return sb.ToString();
+        return (sb.ToString(), unnamed);
     }
 
     private static string Table(IReadOnlyList<Blocker> blockers)
