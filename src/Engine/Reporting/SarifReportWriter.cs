@@ -176,7 +176,8 @@ public static class SarifReportWriter
         }
 
         // A file path has a folder or an extension, or came with a line; a bare word (a dataset name) is not a file.
-        var looksLikeFile = line is not null || path.Contains('/') || Path.GetExtension(path).Length > 1;
+        var extension = Path.GetExtension(path);
+        var looksLikeFile = line is not null || path.Contains('/') || (extension.Length > 1 && !extension.Any(char.IsWhiteSpace));
         if (!looksLikeFile || path.Contains("://", StringComparison.Ordinal) || path.StartsWith('/'))
         {
             return null;
