@@ -37,7 +37,7 @@ public static class HtmlReportWriter
     public static string Render(ReportDocument document)
     {
         var ast = Markdig.Markdown.Parse(document.Markdown, Pipeline);
-        using var writer = new StringWriter();
+        using var writer = new StringWriter(new System.Text.StringBuilder((document.Markdown.Length * 3 / 2) + 4096), System.Globalization.CultureInfo.InvariantCulture);
         writer.NewLine = "\n";
         writer.Write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
         writer.Write(WebUtility.HtmlEncode(document.Title));

@@ -79,9 +79,12 @@ internal static class InfrastructureReport
             md.Paragraph("The profile names no dataset.");
         }
 
+        var quotas = checks.Where(x => x.Kind == InfraCheckKind.Quota).ToList();
+        var costs = checks.Where(x => x.Kind == InfraCheckKind.CostMonitoring).ToList();
+        var byTarget = checks.ToLookup(x => x.Target, StringComparer.Ordinal);
         foreach (var d in datasets)
         {
-            Dataset(md, c, d);
+            Dataset(md, c, d, byTarget[d.Target].Where(x => x != d).ToList(), quotas, costs);
         }
 
         md.Heading(2, "All checks");
@@ -148,11 +151,10 @@ internal static class InfrastructureReport
     }
 
     /// <summary>The directive's "BigQuery Dataset" block.</summary>
-    private static void Dataset(MarkdownBuilder md, ReportContext c, InfraCheck d)
+    private static void Dataset(MarkdownBuilder md, ReportContext c, InfraCheck d, IReadOnlyList<InfraCheck> related, IReadOnlyList<InfraCheck> quotas, IReadOnlyList<InfraCheck> costs)
     {
         var name = d.Target.StartsWith("bigquery:", StringComparison.Ordinal) ? d.Target[9..] : d.Target;
         var dataset = name.Contains('.') ? name[(name.IndexOf('.') + 1)..] : name;
-        var related = c.Infrastructure.Where(x => x != d && x.Target == d.Target).ToList();
         md.HeadingMarkdown(3, "BigQuery Dataset: " + Code(dataset));
         md.Field("Status", $"{ReportText.Status(d.Status)}{(d.Status == InfraCheckStatus.Ready ? "" : $" — {Text(d.Actual)}")}");
         md.Field("Target", Code(d.Target));
@@ -169,8 +171,8 @@ internal static class InfrastructureReport
         }
 
         md.Field("Access", Related(related.Where(x => x.Kind is InfraCheckKind.Permission or InfraCheckKind.WriteProbe).ToList()));
-        md.Field("Quotas", Related(c.Infrastructure.Where(x => x.Kind == InfraCheckKind.Quota).ToList()));
-        md.Field("Cost Tracking", Related(c.Infrastructure.Where(x => x.Kind == InfraCheckKind.CostMonitoring).ToList()));
+        md.Field("Quotas", Related(quotas));
+        md.Field("Cost Tracking", Related(costs));
         md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d).Concat(related.SelectMany(c.BlockersOf)).Distinct().ToList(), withTitles: true));
         if (!measured)
         {
@@ -180,9 +182,13 @@ internal static class InfrastructureReport
         md.EndBlock();
     }
 
-    private static string Related(IReadOnlyList<InfraCheck> checks) => checks.Count == 0
-        ? "not checked"
-        : string.Join("; ", checks.Select(x => $"{ReportText.Status(x.Status)} {Text(x.Check)}{(string.IsNullOrEmpty(x.Actual) ? "" : ": " + Text(x.Actual))}"));
+    /// <summary>Up to three checks in words; more as counts by status (the table of all checks has each one).</summary>
+    private static string Related(IReadOnlyList<InfraCheck> checks) => checks.Count switch
+    {
+        0 => "not checked",
+        <= 3 => string.Join("; ", checks.Select(x => $"{ReportText.Status(x.Status)} {Text(x.Check)}{(string.IsNullOrEmpty(x.Actual) ? "" : ": " + Text(x.Actual))}")),
+        _ => $"{N(checks.Count)} checks: " + string.Join(" · ", checks.GroupBy(x => x.Status).OrderBy(g => g.Key).Select(g => $"{ReportText.Status(g.Key)} {N(g.Count())}")),
+    };
 
     /// <summary>The status that decides a group: a failure before an unknown before a partial before ready.</summary>
     private static InfraCheckStatus Worst(IEnumerable<InfraCheck> checks) => checks.Select(x => x.Status).MaxBy(s => s switch

@@ -14,12 +14,26 @@ public static class MarkdownReportWriter
     /// <summary>One deliverable as a document (Markdown plus its charts, for the HTML writer).</summary>
     public static ReportDocument Build(AuditResult result, Deliverable deliverable) => Build(ReportContext.For(result), deliverable);
 
-    /// <summary>All six deliverables, in the directive's order.</summary>
+    /// <summary>All six deliverables, in the directive's order (built concurrently from one shared, read-only context).</summary>
     public static IReadOnlyList<ReportDocument> BuildAll(AuditResult result)
     {
         var context = ReportContext.For(result);
-        return ReportNames.Deliverables.Select(d => Build(context, d)).ToList();
+        var deliverables = ReportNames.Deliverables;
+        var documents = new ReportDocument[deliverables.Count];
+        ReportExporter.RunLargestFirst(deliverables.Select((d, i) => (Cost: Cost(context, d), Action: (Action)(() => documents[i] = Build(context, d)))));
+        return documents;
     }
+
+    /// <summary>Roughly how much text a deliverable has (to start the largest first).</summary>
+    private static long Cost(ReportContext c, Deliverable d) => d switch
+    {
+        Deliverable.ScriptInventory => (c.Scripts.Count * 900L) + c.Scripts.Sum(s => s.Findings.Count * 200L),
+        Deliverable.Infrastructure => c.Infrastructure.Count * 300L,
+        Deliverable.Dependencies => c.Dependencies.Count * 800L,
+        Deliverable.Blockers => c.Blockers.Count * 850L,
+        Deliverable.PhaseReadiness => c.PhaseBlockers.Count * 100L,
+        _ => 0,
+    };
 
     internal static ReportDocument Build(ReportContext context, Deliverable deliverable) => deliverable switch
     {

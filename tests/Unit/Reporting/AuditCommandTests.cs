@@ -7,7 +7,7 @@ namespace BqxAudit.Tests.Reporting;
 /// <summary><c>bqx-audit audit</c>, run in process.</summary>
 public class AuditCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -24,34 +24,8 @@ public class AuditCommandTests
         return dir;
     }
 
-    private static Dictionary<string, byte[]> Contents(string folder) =>
+    internal static Dictionary<string, byte[]> Contents(string folder) =>
         Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
-
-    [Fact]
-    public void Audit_WhenExampleRunTwiceOfflineWithDate_ShouldExitTwoListTheFilesAndWriteIdenticalBytes()
-    {
-        using var dir = new TempDir();
-        var first = Path.Combine(dir.Path, "first");
-        var second = Path.Combine(dir.Path, "second");
-        string[] Args(string output) => new[] { "audit", RepoPaths.Example, "--offline", "--date", "2025-12-13", "--out", output, "--report", "md,json,html,sarif,junit", "--force" };
-
-        var (code, stdout, stderr) = Run(Args(first));
-        var (again, _, _) = Run(Args(second));
-
-        Assert.Equal(ExitCodes.NoGo, code);
-        Assert.Equal(ExitCodes.NoGo, again);
-        Assert.Contains("M008 Phase 4C: NO-GO", stderr);
-        var listed = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(15, listed.Length);
-        Assert.Equal(Directory.GetFiles(first).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
-        Assert.Contains(Path.Combine(first, "BA_AUDIT_SUMMARY_20251213.md"), listed);
-        Assert.Contains(Path.Combine(first, "M008_PHASE4C_READINESS_REPORT_20251213.html"), listed);
-
-        var a = Contents(first);
-        var b = Contents(second);
-        Assert.Equal(a.Keys.Order(StringComparer.Ordinal), b.Keys.Order(StringComparer.Ordinal));
-        Assert.All(a, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(b[kv.Key]), $"{kv.Key} differs between the two runs"));
-    }
 
     [Fact]
     public void Audit_WhenReportsExistWithoutForce_ShouldExitThreeAndKeepThem()
@@ -134,5 +108,52 @@ public class AuditCommandTests
 
         Assert.Equal(ExitCodes.UsageOrInput, code);
         Assert.Contains("--out", stderr);
+    }
+}
+
+/// <summary>
+/// Runs alone, after the parallel tests: the dependency analysis asks each tool for <c>--version</c> with a 5 s
+/// timeout, and on a machine busy with the rest of the suite a slow answer (gcloud, bq) would make the two runs differ.
+/// </summary>
+[CollectionDefinition(nameof(ReproducibleAuditCollection), DisableParallelization = true)]
+public sealed class ReproducibleAuditCollection
+{
+}
+
+[Collection(nameof(ReproducibleAuditCollection))]
+public class ReproducibleAuditTests
+{
+    [Fact]
+    public void Audit_WhenExampleRunTwiceOfflineWithDate_ShouldExitTwoListTheFilesAndWriteIdenticalBytes()
+    {
+        using var dir = new TempDir();
+        var first = Path.Combine(dir.Path, "first");
+        var second = Path.Combine(dir.Path, "second");
+        string[] Args(string output) => new[] { "audit", RepoPaths.Example, "--offline", "--date", "2025-12-13", "--out", output, "--report", "md,json,html,sarif,junit", "--force" };
+
+        var (code, stdout, stderr) = AuditCommandTests.Run(Args(first));
+        var (again, _, _) = AuditCommandTests.Run(Args(second));
+
+        Assert.Equal(ExitCodes.NoGo, code);
+        Assert.Equal(ExitCodes.NoGo, again);
+        Assert.Contains("M008 Phase 4C: NO-GO", stderr);
+        var listed = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(15, listed.Length);
+        Assert.Equal(Directory.GetFiles(first).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Contains(Path.Combine(first, "BA_AUDIT_SUMMARY_20251213.md"), listed);
+        Assert.Contains(Path.Combine(first, "M008_PHASE4C_READINESS_REPORT_20251213.html"), listed);
+
+        var a = AuditCommandTests.Contents(first);
+        var b = AuditCommandTests.Contents(second);
+        Assert.Equal(a.Keys.Order(StringComparer.Ordinal), b.Keys.Order(StringComparer.Ordinal));
+        Assert.All(a, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(b[kv.Key]), $"{kv.Key} differs between the two runs: {FirstDifference(kv.Value, b[kv.Key])}"));
+    }
+
+    private static string FirstDifference(byte[] a, byte[] b)
+    {
+        var x = System.Text.Encoding.UTF8.GetString(a).Split('\n');
+        var y = System.Text.Encoding.UTF8.GetString(b).Split('\n');
+        var i = Enumerable.Range(0, Math.Min(x.Length, y.Length)).FirstOrDefault(i => x[i] != y[i], -1);
+        return i < 0 ? $"{x.Length} vs {y.Length} lines" : $"line {i + 1}: '{x[i]}' vs '{y[i]}'";
     }
 }
