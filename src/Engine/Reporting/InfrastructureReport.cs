@@ -162,8 +162,8 @@ internal static class InfrastructureReport
         md.Field("Table Count", d.Details.TryGetValue("Tables", out var tables)
             ? $"{Text(ReportText.Value(tables))} tables{(d.Details.TryGetValue("ExpectedTables", out var exp) ? $" (expected {Text(ReportText.Value(exp))})" : "")}"
             : $"not measured{(d.Expected is null ? "" : $" (expected {Text(d.Expected)})")}");
-        md.Field("Storage", d.Details.TryGetValue("LogicalBytes", out var bytes) && bytes is long or int
-            ? $"{ReportText.Bytes(Convert.ToInt64(bytes, System.Globalization.CultureInfo.InvariantCulture))} logical"
+        md.Field("Storage", d.Details.TryGetValue("LogicalBytes", out var bytes) && ReportText.Integer(bytes) is { } logical
+            ? $"{ReportText.Bytes(logical)} logical"
             : "not measured");
         if (d.Details.TryGetValue("Location", out var location))
         {

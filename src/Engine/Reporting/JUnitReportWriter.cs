@@ -123,7 +123,7 @@ public static class JUnitReportWriter
             return new Failure(
                 string.Join("; ", sorted.Select(b => $"{b.Id} {b.Title}")),
                 $"{sorted[0].Priority} {sorted[0].Rule}",
-                string.Join("\n", sorted.Select(b => $"{b.Id} {b.Priority} {b.Title}: {b.Impact} Recommended action: {b.RecommendedAction}")));
+                string.Join("\n", sorted.Select(b => $"{b.Id} {b.Priority} {b.Title}: {b.Impact} — recommended action: {b.RecommendedAction}")));
         }
 
         var reproducible = c.Run.Reproducible;

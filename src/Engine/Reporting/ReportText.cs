@@ -113,6 +113,15 @@ public static class ReportText
         return unit == 0 ? $"{MarkdownBuilder.N(bytes)} B" : $"{value.ToString("N1", Inv)} {units[unit]}";
     }
 
+    /// <summary>A detail value as a whole number (an integer, or a JSON number when the result was read back from JSON); null otherwise.</summary>
+    public static long? Integer(object? value) => value switch
+    {
+        long l => l,
+        int i => i,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
+        _ => null,
+    };
+
     /// <summary>A detail value (number, text, list, map) as one line of text.</summary>
     public static string Value(object? value) => value switch
     {
