@@ -28,6 +28,7 @@ public sealed class CliApp
         root.Subcommands.Add(new DepsCommand(this).Build(cancellation));
         root.Subcommands.Add(new BlockersCommand(this).Build(cancellation));
         root.Subcommands.Add(new ReadinessCommand(this).Build(cancellation));
+        root.Subcommands.Add(new AuditCommand(this).Build(cancellation));
         root.Subcommands.Add(new SchemaCommand(this).Build());
 
         var parsed = root.Parse(args);

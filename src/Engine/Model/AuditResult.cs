@@ -6,6 +6,9 @@ public sealed class AuditRun
     public string ToolVersion { get; set; } = "";
     public string ProfileName { get; set; } = "";
 
+    /// <summary>The summary report's name from the profile (<c>reports.summaryName</c>, e.g. <c>BA_AUDIT_SUMMARY</c>).</summary>
+    public string SummaryName { get; set; } = "AUDIT_SUMMARY";
+
     /// <summary>The profile file, or <c>embedded:NAME</c>.</summary>
     public string ProfileSource { get; set; } = "";
 

@@ -80,6 +80,13 @@ public sealed class PhaseReadiness
     public HoursRange CriticalPathHours { get; set; } = new();
     public DateTimeOffset? StartDate { get; set; }
     public DateTimeOffset? EarliestStart { get; set; }
+
+    /// <summary>Working hours per day the schedule counts (the phase's <c>workingHours.perDay</c>).</summary>
+    public double WorkingHoursPerDay { get; set; } = 8;
+
+    /// <summary>Time zone of the working day (the phase's <c>workingHours.timeZone</c>).</summary>
+    public string TimeZone { get; set; } = "UTC";
+
     public UsdRange? Cost { get; set; }
     public UsdRange? Budget { get; set; }
 

@@ -72,6 +72,7 @@ public sealed class AuditService
             {
                 ToolVersion = ToolVersion,
                 ProfileName = profile.Name,
+                SummaryName = string.IsNullOrWhiteSpace(profile.Reports.SummaryName) ? "AUDIT_SUMMARY" : profile.Reports.SummaryName,
                 ProfileSource = profile.Source,
                 Root = options.Root,
                 ProjectId = profile.Gcp.Project,

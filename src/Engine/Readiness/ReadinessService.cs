@@ -93,6 +93,8 @@ public static class ReadinessService
         var zone = TimeZone(phase.WorkingHours.TimeZone);
         result.StartDate = input.StartDate ?? NextWorkingStart(input.Now, zone);
         result.EarliestStart = AddWorkingHours(result.StartDate.Value, result.CriticalPathHours.Min, phase.WorkingHours.PerDay, zone);
+        result.WorkingHoursPerDay = phase.WorkingHours.PerDay;
+        result.TimeZone = phase.WorkingHours.TimeZone;
         result.Answers = Answers(result);
         return result;
     }
@@ -240,7 +242,7 @@ public static class ReadinessService
 
     private static string S(int n) => n == 1 ? "" : "s";
 
-    private static TimeZoneInfo TimeZone(string id)
+    internal static TimeZoneInfo TimeZone(string id)
     {
         try
         {

@@ -208,6 +208,8 @@ public static class PythonEnvironmentProbe
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    private const int TextFileBusy = 26; // ETXTBSY on Linux
+
     internal const string Script = """
         import json, os, sys, platform
         sys.path[:] = [p for p in sys.path if p not in ('', os.getcwd())]
@@ -255,14 +257,23 @@ public static class PythonEnvironmentProbe
         start.Environment["PYTHONIOENCODING"] = "utf-8";
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
 
-        Process? process;
-        try
+        Process? process = null;
+        for (var attempt = 1; ; attempt++)
         {
-            process = Process.Start(start);
-        }
-        catch (Exception e) when (e is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
-        {
-            return Failed(python, DependencyDiagnosticCode.InterpreterFailed, $"cannot start '{python}': {e.Message}");
+            try
+            {
+                process = Process.Start(start);
+                break;
+            }
+            catch (Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 4)
+            {
+                // ETXTBSY: the file was just written and another process still held it open for a moment.
+                await Task.Delay(50 * attempt, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+            {
+                return Failed(python, DependencyDiagnosticCode.InterpreterFailed, $"cannot start '{python}': {e.Message}");
+            }
         }
 
         if (process is null)

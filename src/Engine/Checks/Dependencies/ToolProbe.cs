@@ -66,7 +66,7 @@ public class ToolProbe
         {
             var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             start.ArgumentList.Add("--version");
-            using var process = Process.Start(start)!;
+            using var process = StartWithRetry(start);
             process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync(cancellation);
             var error = process.StandardError.ReadToEndAsync(cancellation);
@@ -132,6 +132,22 @@ public class ToolProbe
         catch (IOException)
         {
             return path;
+        }
+    }
+
+    /// <summary>Starts a process, retrying briefly on ETXTBSY (a file just written, still held open by another process).</summary>
+    private static Process StartWithRetry(ProcessStartInfo start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == 26 && attempt < 4)
+            {
+                Thread.Sleep(50 * attempt);
+            }
         }
     }
 

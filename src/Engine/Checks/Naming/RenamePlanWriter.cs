@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using BqxAudit.Hosting;
 using BqxAudit.Model;
+using BqxAudit.Reporting;
 
 namespace BqxAudit.Checks.Naming;
 
 /// <summary>
 /// Writes a rename plan as a SQL script (renames and grace views to run; collisions and manual items as
-/// comments) or as CSV (every item). Output is deterministic (sorted by project, dataset, name), written
-/// to a temporary file and then moved into place, never over an existing file unless <c>force</c>, and only
+/// comments) or as CSV (every item). Output is deterministic (sorted by project, dataset, name) and written
+/// through <see cref="SafeFileWriter"/>: atomically, never over an existing file unless <c>force</c>, and only
 /// when the host's ShouldProcess agrees. Writing a plan executes nothing.
 /// </summary>
 public static class RenamePlanWriter
@@ -116,48 +117,6 @@ public static class RenamePlanWriter
 
     private static string Comment(string text) => text.Replace('\r', ' ').Replace('\n', ' ');
 
-    private static FileInfo? Write(string path, IAuditHost host, bool force, string action, Func<string> content)
-    {
-        var full = Path.GetFullPath(path);
-        if (!force && (File.Exists(full) || Directory.Exists(full)))
-        {
-            throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
-                $"{full} exists; it is not overwritten without force", full));
-        }
-
-        if (!host.ShouldProcess(full, action))
-        {
-            return null;
-        }
-
-        var directory = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(directory);
-            File.WriteAllText(temp, content(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            try
-            {
-                File.Move(temp, full, overwrite: force);
-            }
-            catch (IOException) when (!force && File.Exists(full))
-            {
-                throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
-                    $"{full} appeared while the plan was written; it is not overwritten without force", full));
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BqxException(new BqxError(ErrorIds.OutputFailed, BqxErrorCategory.WriteError, $"cannot write {full}: {e.Message}", full), e);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-
-        return new FileInfo(full);
-    }
+    private static FileInfo? Write(string path, IAuditHost host, bool force, string action, Func<string> content) =>
+        SafeFileWriter.Write(path, host, force, action, content);
 }

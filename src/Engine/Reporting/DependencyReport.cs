@@ -1,0 +1,85 @@
+using BqxAudit.Model;
+using static BqxAudit.Reporting.MarkdownBuilder;
+
+namespace BqxAudit.Reporting;
+
+/// <summary>DEPENDENCY_ANALYSIS: packages, tools, APIs, data and credentials, with the directive's "Dependency" block for each.</summary>
+internal static class DependencyReport
+{
+    private const int UsedByShown = 10;
+
+    public static ReportDocument Build(ReportContext c)
+    {
+        var deps = c.Dependencies;
+        var md = new MarkdownBuilder(4096 + (deps.Count * 800));
+        var problems = deps.Where(d => d.Status is not (DependencyStatus.Ready or DependencyStatus.NotVerified)).ToList();
+        var unverified = deps.Count(d => d.Status == DependencyStatus.NotVerified);
+        var verdict = deps.Count == 0
+            ? "no dependency was found"
+            : problems.Count == 0 && unverified == 0
+                ? $"all {ReportText.Count(deps.Count, "dependency", "dependencies")} {ReportText.Status(DependencyStatus.Ready)}"
+                : string.Join("; ", new[]
+                {
+                    problems.Count == 0 ? null : $"{N(problems.Count)} of {ReportText.Count(deps.Count, "dependency", "dependencies")} need action ({N(problems.Count(d => d.Critical))} critical)",
+                    unverified == 0 ? null : $"{N(unverified)} {ReportText.Status(DependencyStatus.NotVerified)}",
+                }.Where(s => s is not null));
+        var title = ReportSections.Header(md, c, "Dependency Analysis", verdict);
+        md.Field("Dependencies", $"{N(deps.Count)} — {ReportSections.Counts(deps.Select(d => d.Status), ReportText.Status)}");
+        md.Field("Critical", $"{N(deps.Count(d => d.Critical))} needed by a phase task's script");
+        md.EndBlock();
+
+        md.Heading(2, "By type");
+        var statuses = Enum.GetValues<DependencyStatus>();
+        md.Table(
+            new[] { "Type", "Total" }.Concat(statuses.Select(ReportText.Status)).ToArray(),
+            deps.GroupBy(d => d.Type).OrderBy(g => g.Key).Select(g =>
+                (IReadOnlyList<string>)new[] { ReportText.Type(g.Key), N(g.Count()) }.Concat(statuses.Select(s => N(g.Count(d => d.Status == s)))).ToArray()),
+            new[] { false }.Concat(Enumerable.Repeat(true, statuses.Length + 1)).ToArray());
+
+        md.Heading(2, "Dependencies");
+        md.Table(
+            new[] { "Type", "Name", "Required", "Installed", "Status", "Critical", "Used by", "Blockers" },
+            deps.Select(d => (IReadOnlyList<string>)new[]
+            {
+                ReportText.Type(d.Type), Code(d.Name), Text(d.VersionRequired), Text(d.VersionInstalled), ReportText.Status(d.Status),
+                d.Critical ? "yes" : "no", N(d.UsedBy.Count), string.Join(", ", c.BlockersOf(d).Select(b => Code(b.Id))),
+            }),
+            new[] { false, false, false, false, false, false, true, false });
+
+        md.Heading(2, "Dependency details");
+        foreach (var d in deps)
+        {
+            Block(md, c, d);
+        }
+
+        md.Heading(2, "Evidence");
+        foreach (var d in deps)
+        {
+            ReportSections.EvidenceList(md, $"{ReportText.Type(d.Type)} {Code(d.Name)}:", d.Evidence);
+        }
+
+        ReportSections.RunEvidence(md, c);
+        return new ReportDocument(Deliverable.Dependencies, title, md.ToString(), md.Charts);
+    }
+
+    /// <summary>The directive's "Dependency" block.</summary>
+    private static void Block(MarkdownBuilder md, ReportContext c, DependencyRecord d)
+    {
+        md.HeadingMarkdown(3, "Dependency: " + Code(d.Name));
+        md.Field("Type", ReportText.Type(d.Type));
+        md.Field("Version Required", string.IsNullOrEmpty(d.VersionRequired) ? "not pinned" : Text(d.VersionRequired));
+        md.Field("Version Installed", string.IsNullOrEmpty(d.VersionInstalled)
+            ? (d.Status == DependencyStatus.Missing ? "not installed" : "not measured")
+            : Text(d.VersionInstalled));
+        md.Field("Location", string.IsNullOrEmpty(d.Location) ? "unknown" : Code(d.Location));
+        md.Field("Purpose", string.IsNullOrEmpty(d.Purpose) ? "not stated" : Text(d.Purpose));
+        md.Field("Status", ReportText.Status(d.Status));
+        md.Field("Declared In", d.DeclaredIn.Count == 0 ? "nowhere" : string.Join(", ", d.DeclaredIn.Select(Code)));
+        md.Field("Used By", d.UsedBy.Count == 0
+            ? "no script"
+            : string.Join(", ", d.UsedBy.Take(UsedByShown).Select(Code)) + (d.UsedBy.Count > UsedByShown ? $" and {N(d.UsedBy.Count - UsedByShown)} more" : ""));
+        md.Field("Fallback", string.IsNullOrEmpty(d.Fallback) ? (d.Critical ? "None (critical dependency)" : "None") : Text(d.Fallback));
+        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d), withTitles: true));
+        md.EndBlock();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections;
+using System.Globalization;
+using BqxAudit.Model;
+
+namespace BqxAudit.Reporting;
+
+/// <summary>
+/// How the reports say things for people: decisions, statuses and priorities as upper-case words with one
+/// marker each (the directive's ✅ ⚠️ ❌ 🔴), hours, money and times — the same words in every report.
+/// </summary>
+public static class ReportText
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Decision(Decision d) => d switch
+    {
+        Model.Decision.Go => "GO ✅",
+        Model.Decision.ConditionalGo => "CONDITIONAL GO ⚠️",
+        _ => "NO-GO ❌",
+    };
+
+    public static string Risk(RiskLevel r) => r.ToString().ToUpperInvariant();
+
+    /// <summary><c>P0-CRITICAL</c>, <c>P1-HIGH</c>, <c>P2-MEDIUM</c>, <c>P3-LOW</c> (the directive's blocker types).</summary>
+    public static string Priority(Priority p) => p switch
+    {
+        Model.Priority.P0 => "P0-CRITICAL",
+        Model.Priority.P1 => "P1-HIGH",
+        Model.Priority.P2 => "P2-MEDIUM",
+        _ => "P3-LOW",
+    };
+
+    public static string Status(ScriptStatus s) => s switch
+    {
+        ScriptStatus.Ready => "READY ✅",
+        ScriptStatus.Partial => "PARTIAL ⚠️",
+        ScriptStatus.Missing => "MISSING ❌",
+        _ => "BLOCKED 🔴",
+    };
+
+    public static string Status(InfraCheckStatus s) => s switch
+    {
+        InfraCheckStatus.Ready => "READY ✅",
+        InfraCheckStatus.Partial => "PARTIAL ⚠️",
+        InfraCheckStatus.Blocked => "BLOCKED 🔴",
+        InfraCheckStatus.Missing => "MISSING ❌",
+        InfraCheckStatus.NotVerified => "NOT VERIFIED ❔",
+        _ => "ERROR ❗",
+    };
+
+    public static string Status(DependencyStatus s) => s switch
+    {
+        DependencyStatus.Ready => "READY ✅",
+        DependencyStatus.Missing => "MISSING ❌",
+        DependencyStatus.VersionConflict => "VERSION CONFLICT ⚠️",
+        DependencyStatus.Undeclared => "UNDECLARED ⚠️",
+        DependencyStatus.Unused => "UNUSED ➖",
+        DependencyStatus.Unresolved => "UNRESOLVED ❔",
+        DependencyStatus.NotVerified => "NOT VERIFIED ❔",
+        _ => "EXPOSED 🔴",
+    };
+
+    public static string Status(NamingStatus s) => s switch
+    {
+        NamingStatus.Compliant => "Compliant",
+        NamingStatus.NonCompliant => "Non-compliant",
+        NamingStatus.Exempt => "Exempt",
+        _ => "No rule",
+    };
+
+    public static string Type(DependencyType t) => t switch
+    {
+        DependencyType.PythonPackage => "Python package",
+        DependencyType.SystemTool => "System tool",
+        DependencyType.Api => "API",
+        _ => t.ToString(),
+    };
+
+    /// <summary><c>6-12 hours</c>, <c>0.25-1 hours</c>, <c>2 hours</c>; invariant.</summary>
+    public static string Hours(HoursRange? h) => h is null
+        ? "not estimated"
+        : h.Min == h.Max ? $"{Number(h.Min)} hours" : $"{Number(h.Min)}-{Number(h.Max)} hours";
+
+    /// <summary>Short form for tables: <c>6-12h</c>.</summary>
+    public static string HoursShort(HoursRange? h) => h is null
+        ? ""
+        : h.Min == h.Max ? $"{Number(h.Min)}h" : $"{Number(h.Min)}-{Number(h.Max)}h";
+
+    /// <summary>A number with up to two decimals, invariant (<c>0.25</c>, <c>12</c>).</summary>
+    public static string Number(double value) => value.ToString("0.##", Inv);
+
+    public static string Usd(UsdRange? range) => range is null ? "none" : range.ToString();
+
+    /// <summary><c>2025-12-15 09:00 UTC</c> or <c>2025-12-15 09:00 +01:00</c>.</summary>
+    public static string Time(DateTimeOffset? t) => t is null
+        ? "unknown"
+        : t.Value.Offset == TimeSpan.Zero
+            ? t.Value.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv)
+            : t.Value.ToString("yyyy-MM-dd HH:mm zzz", Inv);
+
+    /// <summary>Bytes for people: <c>1,479.2 GB</c> (decimal units, as the BigQuery console shows them).</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = { "B", "KB", "MB", "GB", "TB", "PB" };
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return unit == 0 ? $"{MarkdownBuilder.N(bytes)} B" : $"{value.ToString("N1", Inv)} {units[unit]}";
+    }
+
+    /// <summary>A detail value as a whole number (an integer, or a JSON number when the result was read back from JSON); null otherwise.</summary>
+    public static long? Integer(object? value) => value switch
+    {
+        long l => l,
+        int i => i,
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Number } e when e.TryGetInt64(out var n) => n,
+        _ => null,
+    };
+
+    /// <summary>A detail value (number, text, list, map) as one line of text.</summary>
+    public static string Value(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        bool b => b ? "yes" : "no",
+        IFormattable f when value is int or long or short or byte or uint or ulong => f.ToString("N0", Inv),
+        IFormattable f => f.ToString(null, Inv),
+        System.Text.Json.JsonElement e => e.ToString(),
+        IDictionary d => string.Join(", ", d.Keys.Cast<object>().Select(k => $"{Value(k)} {Value(d[k])}")),
+        IEnumerable e => string.Join(", ", e.Cast<object?>().Select(Value)),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary><c>1 blocker</c> / <c>2 blockers</c>, with thousands separators.</summary>
+    public static string Count(long n, string singular, string? plural = null) =>
+        $"{MarkdownBuilder.N(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
+
+    /// <summary>The evidence of a finding as one line: <c>file scripts/x.py:42 — detail</c>.</summary>
+    public static string Evidence(Evidence e) =>
+        $"{MarkdownBuilder.Text(e.Source)} {MarkdownBuilder.Code(e.Location)}{(string.IsNullOrEmpty(e.Detail) ? "" : " — " + MarkdownBuilder.Text(e.Detail))}";
+}
