@@ -20,6 +20,8 @@
         'Get-BqxDependency'
         'Get-BqxBlocker'
         'Test-BqxPhaseReadiness'
+        'Invoke-BqxAudit'
+        'Export-BqxAuditReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -3,7 +3,7 @@
 # (Debian: apt-get install hyperfine time) and Node.js for the repository generator.
 #
 #   bash benchmarks/run.sh            # all
-#   bash benchmarks/run.sh inventory  # one
+#   bash benchmarks/run.sh inventory  # one (inventory, infra, audit)
 #   bash benchmarks/run.sh infra
 #
 # Targets (2 cores): inventory of the 20,000-file synthetic repository <= 15 s and <= 400 MB;
@@ -60,4 +60,16 @@ if [ "$which" = all ] || [ "$which" = infra ]; then
   trap - EXIT
   unset BQXAUDIT_GCP_ENDPOINT
   tail -n 1 "$infra/serve.log"
+fi
+
+if [ "$which" = all ] || [ "$which" = audit ]; then
+  echo "== the whole offline audit of the example, every report format (target <= 2 s)"
+  rm -rf "$work/audit-out"
+  hyperfine --warmup 2 --runs 10 -i --prepare "rm -rf $work/audit-out" \
+    "${cli[*]} audit examples/bqx-ml-v3 --offline --out $work/audit-out --report md,json,html,sarif,junit --date 2025-12-13"
+  echo "== dependency analysis over the synthetic repository (target: adds <= 20 % to the inventory)"
+  node benchmarks/generate-repo.mjs "$work/synthetic" 20000
+  hyperfine --warmup 1 --runs 3 \
+    "${cli[*]} scripts $work/synthetic --format json --profile bqx-ml-v3" \
+    "${cli[*]} deps $work/synthetic --format json --profile bqx-ml-v3"
 fi

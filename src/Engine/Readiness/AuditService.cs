@@ -163,7 +163,14 @@ public sealed class AuditService
             host.WriteProgress(new ProgressInfo(Activity, "done", 100, Completed: true));
         }
 
-        if (!result.Run.Reproducible)
+        if (result.Run.Reproducible)
+        {
+            foreach (var check in result.Infrastructure)
+            {
+                check.DurationMs = 0; // a fixed report date leaves wall-clock times out of everything written
+            }
+        }
+        else
         {
             var ended = options.Clock();
             result.Run.Start = started;

@@ -122,7 +122,12 @@ internal sealed class InfraFacts : ICloudDependencyFacts
             Type = DependencyType.Credential,
             Purpose = "the credentials the audit ran with",
             Critical = true,
-            Status = project is null ? DependencyStatus.NotVerified : ok ? DependencyStatus.Ready : DependencyStatus.Missing,
+            Status = project?.Status switch
+            {
+                null or InfraCheckStatus.NotVerified or InfraCheckStatus.Error => DependencyStatus.NotVerified,
+                _ when ok => DependencyStatus.Ready,
+                _ => DependencyStatus.Missing,
+            },
             Evidence = { new Evidence("api", project?.Target ?? "project", project is null ? "no project check ran" : $"{project.Status}: {project.Actual}") },
         };
     }

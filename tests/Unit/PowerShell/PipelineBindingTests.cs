@@ -16,12 +16,17 @@ public sealed class PipelineBindingTests
     {
         // A NamingResult (or any object with TableName/TableId, e.g. bq's JSON) re-checked by name.
         ("BqxAudit.Model.NamingResult", "Test-BqxNamingCompliance", "TableName"),
+        // Export-BqxAuditReport's FileInfo output binds like any Get-Item output; a report file is not a
+        // folder, so Get-BqxScriptInventory refuses it with PathNotFound naming the file.
+        ("System.IO.FileInfo", "Get-BqxScriptInventory", "FullName"),
     };
 
     /// <summary>(output type, receiving cmdlet, parameter) bindings by value that are accepted, with why.</summary>
     private static readonly Dictionary<(string Type, string Cmdlet, string Parameter), string> AcceptedByValue = new()
     {
         // -Path takes no pipeline input, so a piped record cannot bind through its ToString().
+        [("BqxAudit.Model.AuditResult", "Export-BqxAuditReport", "InputObject")] =
+            "Intended: Invoke-BqxAudit | Export-BqxAuditReport (the issue's canonical pipeline).",
         [("*", "Get-BqxBlocker", "InputObject")] =
             "Intended: Get-BqxBlocker takes any finding from the pipeline (the issue's canonical use); objects no rule " +
             "applies to (a NamingResult, a bool) raise no blocker.",

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using BqxAudit.Model;
+using BqxAudit.Readiness;
+using BqxAudit.Reporting;
+
+namespace BqxAudit.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Runs the whole audit — inventory, naming, infrastructure, dependencies, cost, blockers, readiness — and returns one AuditResult.</para>
+/// <para type="description">With -OutputPath it also writes the reports (as Export-BqxAuditReport would), under ShouldProcess.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "BqxAudit", SupportsShouldProcess = true)]
+[OutputType(typeof(AuditResult))]
+public sealed class InvokeBqxAuditCommand : BqxCmdlet
+{
+    /// <summary>The audited root (default: the current location).</summary>
+    [Parameter(Position = 0)]
+    public string? Path { get; set; }
+
+    /// <summary>The phase to decide (default: the profile's first).</summary>
+    [Parameter]
+    public string? Phase { get; set; }
+
+    /// <summary>The planned start (default: the first working morning after the report date).</summary>
+    [Parameter]
+    public DateTimeOffset? StartDate { get; set; }
+
+    /// <summary>The report date: fixes every date, so reruns are byte-identical.</summary>
+    [Parameter]
+    public DateTime? Date { get; set; }
+
+    /// <summary>An interpreter to list installed distributions with.</summary>
+    [Parameter]
+    public string? PythonPath { get; set; }
+
+    /// <summary>A site-packages folder to read installed distributions from.</summary>
+    [Parameter]
+    public string? SitePackages { get; set; }
+
+    /// <summary>Also write the reports to this folder.</summary>
+    [Parameter]
+    public string? OutputPath { get; set; }
+
+    /// <summary>Report formats for -OutputPath (default Markdown, Json).</summary>
+    [Parameter]
+    public ReportFormat[]? Format { get; set; }
+
+    /// <summary>Overwrite existing report files.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var root = ResolveLiteral(Path ?? ".");
+        var host = new CmdletHost(this, Cancellation);
+        Run(host, () =>
+        {
+            var result = new AuditService(host).Run(new AuditOptions
+            {
+                Root = root,
+                Profile = LoadProfile(root),
+                Phase = Phase,
+                StartDate = StartDate,
+                Date = Date is { } d ? DateOnly.FromDateTime(d) : null,
+                Offline = Offline,
+                CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
+                PythonPath = PythonPath is null ? null : ResolveLiteral(PythonPath),
+                SitePackages = SitePackages is null ? null : ResolveLiteral(SitePackages),
+            });
+            if (OutputPath is not null)
+            {
+                foreach (var file in ReportExporter.Export(result, new ExportOptions { OutputPath = ResolveLiteral(OutputPath), Formats = Format, Force = Force }, host))
+                {
+                    WriteVerbose($"wrote {file.FullName}");
+                }
+            }
+
+            host.Flush();
+            WriteObject(result);
+        });
+    }
+}
