@@ -58,6 +58,21 @@ public abstract class BqxCmdlet : PSCmdlet, IDisposable
         return ProfileLoader.Load(new ProfileRequest { Profile = profile, Root = root, ProjectId = ProjectId });
     }
 
+    /// <summary>The whole audit's options from the common parameters and the given ones (Get-BqxBlocker, Test-BqxPhaseReadiness, Invoke-BqxAudit).</summary>
+    private protected BqxAudit.Readiness.AuditOptions AuditOptionsFor(string root, string? phase, DateTimeOffset? start = null, DateTime? date = null,
+        string? pythonPath = null, string? sitePackages = null) => new()
+    {
+        Root = root,
+        Profile = LoadProfile(root),
+        Phase = phase,
+        StartDate = start,
+        Date = date is { } d ? DateOnly.FromDateTime(d) : null,
+        Offline = Offline,
+        CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
+        PythonPath = pythonPath is null ? null : ResolveLiteral(pythonPath),
+        SitePackages = sitePackages is null ? null : ResolveLiteral(sitePackages),
+    };
+
     /// <summary>Runs an engine call; a terminating engine error becomes a terminating ErrorRecord with its stable id.</summary>
     private protected void Run(CmdletHost host, Action body)
     {

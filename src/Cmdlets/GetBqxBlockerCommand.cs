@@ -42,17 +42,9 @@ public sealed class GetBqxBlockerCommand : BqxCmdlet
         var host = new CmdletHost(this, Cancellation);
         Run(host, () =>
         {
-            var profile = LoadProfile(root);
             var blockers = ParameterSetName == InputSet
-                ? BlockerService.ForAudit(profile).EvaluateAny(piped)
-                : new AuditService(host).Run(new AuditOptions
-                {
-                    Root = root,
-                    Profile = profile,
-                    Phase = Phase,
-                    Offline = Offline,
-                    CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
-                }).Blockers;
+                ? BlockerService.ForAudit(LoadProfile(root)).EvaluateAny(piped)
+                : new AuditService(host).Run(AuditOptionsFor(root, Phase)).Blockers;
             host.Flush();
             WriteObject(blockers, enumerateCollection: true);
         });

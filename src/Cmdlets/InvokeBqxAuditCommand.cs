@@ -55,18 +55,7 @@ public sealed class InvokeBqxAuditCommand : BqxCmdlet
         var host = new CmdletHost(this, Cancellation);
         Run(host, () =>
         {
-            var result = new AuditService(host).Run(new AuditOptions
-            {
-                Root = root,
-                Profile = LoadProfile(root),
-                Phase = Phase,
-                StartDate = StartDate,
-                Date = Date is { } d ? DateOnly.FromDateTime(d) : null,
-                Offline = Offline,
-                CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
-                PythonPath = PythonPath is null ? null : ResolveLiteral(PythonPath),
-                SitePackages = SitePackages is null ? null : ResolveLiteral(SitePackages),
-            });
+            var result = new AuditService(host).Run(AuditOptionsFor(root, Phase, StartDate, Date, PythonPath, SitePackages));
             if (OutputPath is not null)
             {
                 foreach (var file in ReportExporter.Export(result, new ExportOptions { OutputPath = ResolveLiteral(OutputPath), Formats = Format, Force = Force }, host))

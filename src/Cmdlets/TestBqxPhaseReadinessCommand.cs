@@ -29,15 +29,7 @@ public sealed class TestBqxPhaseReadinessCommand : BqxCmdlet
         var host = new CmdletHost(this, Cancellation);
         Run(host, () =>
         {
-            var result = new AuditService(host).Run(new AuditOptions
-            {
-                Root = root,
-                Profile = LoadProfile(root),
-                Phase = Phase,
-                StartDate = StartDate,
-                Offline = Offline,
-                CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
-            });
+            var result = new AuditService(host).Run(AuditOptionsFor(root, Phase, StartDate));
             host.Flush();
             WriteObject(result.Readiness);
         });
