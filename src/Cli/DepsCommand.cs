@@ -40,7 +40,8 @@ internal sealed class DepsCommand
                 PythonPath = parse.GetValue(python),
                 SitePackages = parse.GetValue(sitePackages),
                 Types = parse.GetValue(type),
-                Offline = true, // the cloud facts (API states, data) come from the infrastructure checks: `audit` joins them
+                Offline = parse.GetValue(common.Offline),
+                CredentialPath = parse.GetValue(common.Credentials),
             });
             if (parse.GetValue(common.Format) == OutputFormat.Json)
             {

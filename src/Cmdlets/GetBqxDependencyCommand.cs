@@ -59,7 +59,8 @@ public sealed class GetBqxDependencyCommand : BqxCmdlet
                 PythonPath = PythonPath is null ? null : ResolveLiteral(PythonPath),
                 SitePackages = SitePackages is null ? null : ResolveLiteral(SitePackages),
                 Types = Type,
-                Offline = true,
+                Offline = Offline,
+                CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
             });
             host.Flush();
             WriteObject(records, enumerateCollection: true);

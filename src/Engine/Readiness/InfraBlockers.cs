@@ -69,7 +69,7 @@ internal static class InfraBlockers
 }
 
 /// <summary>The dependency analysis's view of the infrastructure checks: API states (no extra calls).</summary>
-internal sealed class InfraFacts : ICloudDependencyFacts
+public sealed class InfraFacts : ICloudDependencyFacts
 {
     private readonly IReadOnlyList<InfraCheck> checks;
 

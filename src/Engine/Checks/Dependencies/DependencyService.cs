@@ -37,6 +37,13 @@ public sealed class DependencyOptions
     public ICloudDependencyFacts? Cloud { get; init; }
 
     public bool Offline { get; init; }
+
+    /// <summary>Online without <see cref="Cloud"/> facts, the service runs the infrastructure checks it needs with these.</summary>
+    public string? CredentialPath { get; init; }
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    public BqxAudit.Cloud.GcpHttpOptions Http { get; init; } = BqxAudit.Cloud.GcpHttpOptions.Default;
 }
 
 /// <summary>Cloud facts the dependency analysis reads from the cloud layer's measurements (no call per table).</summary>
@@ -76,6 +83,31 @@ public sealed class DependencyService
         }
 
         inventory ??= new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = options.Profile });
+        if (!options.Offline && options.Cloud is null)
+        {
+            // Standalone (deps / Get-BqxDependency online): measure the API, dataset and bucket states once, no call per table.
+            var checks = new BqxAudit.Checks.Infrastructure.InfrastructureService(host).Run(new BqxAudit.Checks.Infrastructure.InfrastructureOptions
+            {
+                Root = options.Root,
+                Profile = options.Profile,
+                Kinds = new[] { InfraCheckKind.Project, InfraCheckKind.Api, InfraCheckKind.BigQueryDataset, InfraCheckKind.GcsBucket },
+                CredentialPath = options.CredentialPath,
+                Environment = options.Environment,
+                Http = options.Http,
+                Scripts = inventory.Records,
+            });
+            options = new DependencyOptions
+            {
+                Root = options.Root,
+                Profile = options.Profile,
+                PythonPath = options.PythonPath,
+                SitePackages = options.SitePackages,
+                Types = options.Types,
+                Tools = options.Tools,
+                Cloud = new BqxAudit.Readiness.InfraFacts(checks),
+            };
+        }
+
         return Analyze(options, inventory);
     }
 
