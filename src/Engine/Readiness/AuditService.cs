@@ -90,7 +90,8 @@ public sealed class AuditService
             result.Run.Commit = inventory.Commit;
 
             Step("Checking infrastructure", 25);
-            result.Infrastructure = new InfrastructureService(host).Run(new InfrastructureOptions
+            var infrastructure = new InfrastructureService(host);
+            result.Infrastructure = infrastructure.Run(new InfrastructureOptions
             {
                 Root = options.Root,
                 Profile = profile,
@@ -115,7 +116,7 @@ public sealed class AuditService
                 PythonPath = options.PythonPath,
                 SitePackages = options.SitePackages,
                 Offline = options.Offline,
-                Cloud = options.Offline ? null : new InfraFacts(result.Infrastructure),
+                Cloud = options.Offline ? null : new InfraFacts(result.Infrastructure, infrastructure.TableListings, profile.Gcp.Project),
             }).ToList();
 
             Step("Estimating cost", 75);

@@ -72,8 +72,17 @@ internal static class InfraBlockers
 public sealed class InfraFacts : ICloudDependencyFacts
 {
     private readonly IReadOnlyList<InfraCheck> checks;
+    private readonly IReadOnlyDictionary<string, IReadOnlySet<string>> listings;
+    private readonly string? project;
 
-    public InfraFacts(IReadOnlyList<InfraCheck> checks) => this.checks = checks;
+    /// <param name="listings">Dataset → table names the infrastructure checks listed (InfrastructureService.TableListings).</param>
+    /// <param name="project">The profile's project: listings are of its datasets only.</param>
+    public InfraFacts(IReadOnlyList<InfraCheck> checks, IReadOnlyDictionary<string, IReadOnlySet<string>>? listings = null, string? project = null)
+    {
+        this.checks = checks;
+        this.listings = listings ?? new Dictionary<string, IReadOnlySet<string>>();
+        this.project = project;
+    }
 
     public (bool? Enabled, string Evidence) ApiState(string api)
     {
@@ -87,8 +96,17 @@ public sealed class InfraFacts : ICloudDependencyFacts
         };
     }
 
-    public (bool? Exists, string Evidence) TableExists(string project, string dataset, string table) =>
-        (null, "table existence is not measured per table; the dataset checks count tables");
+    public (bool? Exists, string Evidence) TableExists(string project, string dataset, string table)
+    {
+        if (project != this.project || !listings.TryGetValue(dataset, out var names))
+        {
+            return (null, $"{project}.{dataset} is not among the datasets listed in this run");
+        }
+
+        return names.Contains(table)
+            ? (true, $"in the tables.list listing of {dataset} ({names.Count} tables)")
+            : (false, $"not in the tables.list listing of {dataset} ({names.Count} tables)");
+    }
 
     public (bool? Exists, string Evidence) DatasetExists(string project, string dataset)
     {

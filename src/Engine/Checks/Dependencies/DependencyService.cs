@@ -86,7 +86,8 @@ public sealed class DependencyService
         if (!options.Offline && options.Cloud is null)
         {
             // Standalone (deps / Get-BqxDependency online): measure the API, dataset and bucket states once, no call per table.
-            var checks = new BqxAudit.Checks.Infrastructure.InfrastructureService(host).Run(new BqxAudit.Checks.Infrastructure.InfrastructureOptions
+            var infrastructure = new BqxAudit.Checks.Infrastructure.InfrastructureService(host);
+            var checks = infrastructure.Run(new BqxAudit.Checks.Infrastructure.InfrastructureOptions
             {
                 Root = options.Root,
                 Profile = options.Profile,
@@ -104,7 +105,7 @@ public sealed class DependencyService
                 SitePackages = options.SitePackages,
                 Types = options.Types,
                 Tools = options.Tools,
-                Cloud = new BqxAudit.Readiness.InfraFacts(checks),
+                Cloud = new BqxAudit.Readiness.InfraFacts(checks, infrastructure.TableListings, options.Profile.Gcp.Project),
             };
         }
 

@@ -65,6 +65,12 @@ public sealed class InfrastructureService
 
     public InfrastructureService(IAuditHost host) => this.host = host;
 
+    /// <summary>
+    /// After a run: the table names of each dataset the checks listed (fully paged, once), so later
+    /// analyses can check table existence without a call per table. Empty offline.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> TableListings { get; private set; } = new Dictionary<string, IReadOnlySet<string>>();
+
     /// <summary>Every check, sorted by Kind, then Target, then Check (CLI JSON and reports).</summary>
     public IReadOnlyList<InfraCheck> Run(InfrastructureOptions options) =>
         Sort(RunAsync(options).ToBlockingEnumerable(host.Cancellation));
@@ -149,6 +155,8 @@ public sealed class InfrastructureService
             {
                 yield return row;
             }
+
+            TableListings = context.Shared.CompletedListings();
         }
         finally
         {

@@ -71,6 +71,11 @@ internal sealed partial class SharedLookups
         this.cancellation = cancellation;
     }
 
+    /// <summary>The table names of every dataset whose listing completed, for checks after the run (data dependencies).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> CompletedListings() =>
+        listings.Where(l => l.Value.IsValueCreated && l.Value.Value.IsCompletedSuccessfully)
+            .ToDictionary(l => l.Key, l => (IReadOnlySet<string>)l.Value.Value.Result.Names.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
     public Task<DatasetListing> ListingAsync(string dataset) =>
         listings.GetOrAdd(dataset, d => new Lazy<Task<DatasetListing>>(() => ListAsync(d))).Value;
 
