@@ -68,7 +68,9 @@ public static class ReadinessService
             var present = scripts.Where(s => s.Status != ScriptStatus.Missing).ToList();
             var status = present.Count == 0 ? ScriptStatus.Missing : present.Max(s => s.Status);
             var taskKeys = new HashSet<string>(present.Select(s => s.Path), StringComparer.Ordinal) { $"{phase.Id}/{task.Name}" };
-            var delay = Sum(blockers.Where(x => x.Priority <= Priority.P1 && x.AffectedPhase == phase.Id && taskKeys.Contains(x.Source.Target)).Select(x => x.EstimatedDelay));
+            // A missing script's blocker carries the creation hours, which the task counts once as CreationHours.
+            var delay = Sum(blockers.Where(x => x.Priority <= Priority.P1 && x.AffectedPhase == phase.Id && taskKeys.Contains(x.Source.Target)
+                                                && !(status == ScriptStatus.Missing && x.Rule == "script.missing-phase-task")).Select(x => x.EstimatedDelay));
             input.Scope.TryGetValue(task.Name, out var measure);
             result.Tasks.Add(new PhaseTask
             {

@@ -80,6 +80,24 @@ public class ReadinessServiceTests
     }
 
     [Fact]
+    public void Evaluate_WhenMissingScriptHasItsBlocker_ShouldCountTheCreationHoursOnce()
+    {
+        var missing = new Blocker
+        {
+            Id = "BQX-00000001", Title = "A script missing", Priority = Priority.P0, AffectedPhase = "P", Rule = "script.missing-phase-task",
+            EstimatedDelay = new HoursRange { Min = 4, Max = 6 }, Source = new BlockerSource { Target = "P/A" },
+        };
+        var scripts = new[] { Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
+
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = new[] { missing } });
+
+        Assert.Equal(4, r.Tasks[0].CreationHours!.Min);
+        Assert.Equal(0, r.Tasks[0].DelayHours.Max);
+        Assert.Equal(4, r.CriticalPathHours.Min);
+        Assert.Equal(6, r.CriticalPathHours.Max);
+    }
+
+    [Fact]
     public void AddWorkingHours_WhenPastTheWorkingDayOrWeekend_ShouldRollToTheNextWorkingDay()
     {
         var friday = new DateTimeOffset(2025, 12, 12, 15, 0, 0, TimeSpan.Zero);
