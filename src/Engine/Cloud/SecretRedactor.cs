@@ -4,7 +4,7 @@ namespace BqxAudit.Cloud;
 
 /// <summary>
 /// Masks credentials in text before it reaches evidence, errors or verbose output: bearer tokens,
-/// OAuth access and refresh tokens, JWTs (assertions, ID tokens), PEM private keys and the JSON or
+/// OAuth access and refresh tokens, JWTs (assertions, ID tokens), PEM private keys, Google API keys and the JSON or
 /// form fields that carry them. The cloud layer never puts headers or bodies into messages; this is
 /// the second line.
 /// </summary>
@@ -26,6 +26,7 @@ public static partial class SecretRedactor
         s = Jwt().Replace(s, Mask);
         s = AccessToken().Replace(s, Mask);
         s = RefreshToken().Replace(s, Mask);
+        s = ApiKey().Replace(s, Mask);
         return s;
     }
 
@@ -49,4 +50,7 @@ public static partial class SecretRedactor
 
     [GeneratedRegex(@"\b1//[A-Za-z0-9_-]{16,}")]
     private static partial Regex RefreshToken();
+
+    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}\b")]
+    private static partial Regex ApiKey();
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Reflection;
 using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Inventory.Analyzers;

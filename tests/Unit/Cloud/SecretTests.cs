@@ -71,6 +71,7 @@ public class SecretTests
     [InlineData("assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln&grant_type=x", "assertion=[REDACTED]&grant_type=x")]
     [InlineData("jwt eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl end", "jwt [REDACTED] end")]
     [InlineData("refresh 1//0gAbCdEfGhIjKlMnOpQrStUv end", "refresh [REDACTED] end")]
+    [InlineData("key AIzaSyA1234567890abcdefghijklmnopqrstuv used", "key [REDACTED] used")]
     [InlineData("GET bigquery.tables.list 200 (12 ms)", "GET bigquery.tables.list 200 (12 ms)")]
     public void Redact_WhenTextCarriesASecret_ShouldMaskOnlyTheSecret(string text, string expected)
     {
