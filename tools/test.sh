@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command (README, second command; .ci/run calls it). Restores, builds and stages the
-# module, installs the PowerShell syntax checker, runs every xunit test (engine, CLI, cmdlet
-# metadata, PowerShell syntax, fake-GCP), then Pester where pwsh exists. Benchmarks are not run.
+# The test command (README, second command; .ci/run calls it). Restores the packages and the
+# local tools (pwsh 7.6.9 from .config/dotnet-tools.json; Pester is a PackageDownload of the
+# test project), builds and stages the module, installs the PowerShell syntax checker, runs every
+# xunit test (engine, CLI, cmdlet metadata, fake-GCP), then the Pester suite in pwsh against the
+# staged module. Benchmarks are not run.
 # Ends with one line "N passed, M failed" for the whole run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +15,12 @@ mkdir -p "$results"
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-step "restore"
+step "restore (packages, then the local tools: pwsh)"
 dotnet restore BqxAudit.slnx --nologo || fail "dotnet restore"
+dotnet tool restore || fail "dotnet tool restore"
+packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: //p')
+pester_manifest="${packages%/}/pester/5.7.1/tools/Pester.psd1"
+[ -f "$pester_manifest" ] || fail "Pester 5.7.1 was not restored ($pester_manifest)"
 step "build (stages out/BqxAudit)"
 dotnet build BqxAudit.slnx -c "$configuration" --no-restore --nologo -warnaserror || fail "dotnet build"
 step "PowerShell syntax checker (tree-sitter, WASM)"
@@ -34,23 +40,17 @@ failed=$(( $(counter failed) + $(counter error) + $(counter timeout) + $(counter
 skipped=$(( $(counter notExecuted) ))
 if [ "$unit_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-if command -v pwsh >/dev/null 2>&1; then
-  step "Pester (pwsh found)"
-  pester_out=$(pwsh -NoProfile -NonInteractive -Command '
-    $ErrorActionPreference = "Stop"
-    Import-Module Pester -MinimumVersion 5.0
-    $r = Invoke-Pester -Path ./tests/Pester -PassThru -Output Detailed
-    "PESTER {0} {1}" -f $r.PassedCount, ($r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount)' 2>&1)
-  printf '%s\n' "$pester_out"
-  line=$(printf '%s\n' "$pester_out" | grep '^PESTER ' | tail -n 1)
-  if [ -n "$line" ]; then
-    set -- $line
-    passed=$(( passed + $2 )); failed=$(( failed + $3 ))
-  else
-    failed=$(( failed + 1 ))
-  fi
+step "Pester (pwsh $(dotnet tool run pwsh -NoLogo -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'))"
+pester_log="$results/pester.log"
+dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File tools/run-pester.ps1 \
+  -PesterManifest "$pester_manifest" -ResultPath "$results/pester.xml" 2>&1 | tee "$pester_log"
+line=$(grep '^PESTER ' "$pester_log" | tail -n 1)
+if [ -n "$line" ]; then
+  set -- $line
+  passed=$(( passed + $2 )); failed=$(( failed + $3 )); skipped=$(( skipped + $4 ))
 else
-  step "Pester skipped: pwsh is not on PATH (the xunit mirrors above ran instead)"
+  echo "FAILED: the Pester run printed no result line" >&2
+  failed=$(( failed + 1 ))
 fi
 
 echo

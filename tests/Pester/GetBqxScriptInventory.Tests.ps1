@@ -72,13 +72,13 @@ Describe 'Get-BqxScriptInventory' {
         New-Item -ItemType Directory -Path $bad -Force | Out-Null
         Set-Content -LiteralPath (Join-Path $bad 'bqxaudit.yaml') -Value @('name: x', 'bogus: 1')
 
-        { Get-BqxScriptInventory -LiteralPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.ProfileInvalid'
+        { Get-BqxScriptInventory -LiteralPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.ProfileInvalid,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand'
     }
 
     It 'stops with BqxAudit.PathNotFound when the root does not exist' {
         $nowhere = Join-Path $TestDrive 'does-not-exist'
 
-        { Get-BqxScriptInventory -LiteralPath $nowhere -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.PathNotFound'
+        { Get-BqxScriptInventory -LiteralPath $nowhere -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.PathNotFound,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand'
     }
 
     It 'shows Status first in the table view' {
