@@ -2,6 +2,9 @@
     # The module manifest: the source of truth for the version (the build reads ModuleVersion)
     # and for what the module exports.
     RootModule           = 'BqxAudit.dll'
+    # The output types load in the default context so scripts can name them; the engine and its
+    # packages load from Dependencies/ through the module's own AssemblyLoadContext.
+    RequiredAssemblies   = @('BqxAudit.Model.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f1c2a4e-8d3b-4b7a-9a51-2c0e7d9b4f13'
     Author               = 'BqxAudit contributors'

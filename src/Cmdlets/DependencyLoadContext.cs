@@ -14,6 +14,9 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
     /// <summary>The engine's assembly name: the one assembly the default context is bridged to.</summary>
     public const string EngineAssemblyName = "BqxAudit.Engine";
 
+    /// <summary>The output types' assembly: shared with the default context, never loaded twice.</summary>
+    public const string ModelAssemblyName = "BqxAudit.Model";
+
     private static readonly object Gate = new();
     private static DependencyLoadContext? shared;
 
@@ -44,6 +47,13 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
+        // The engine's output types are the ones the cmdlets (default context) write and users name:
+        // hand the engine that same assembly, so a Blocker is one type on both sides of the bridge.
+        if (assemblyName.Name == ModelAssemblyName)
+        {
+            return typeof(BqxAudit.Model.Blocker).Assembly;
+        }
+
         var path = Path.Combine(DependencyDirectory, assemblyName.Name + ".dll");
         return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }

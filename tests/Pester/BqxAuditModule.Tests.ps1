@@ -53,14 +53,27 @@ Describe 'BqxAudit module' {
         $empty = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'empty') -Force
         $records = @(Get-BqxScriptInventory -LiteralPath $empty.FullName -Profile bqx-ml-v3)
         $records.Count | Should -Be 6
-        $engine = $records[0].GetType().Assembly
-        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine)
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'BqxAudit.Dependencies'
 
-        $context.Name | Should -Be 'BqxAudit.Dependencies'
-        $context | Should -Not -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        $context | Should -Not -BeNullOrEmpty
         $dependencies = Join-Path $module.ModuleBase 'Dependencies'
+        $engine = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'BqxAudit.Engine' }
         $engine.Location | Should -Be (Join-Path $dependencies 'BqxAudit.Engine.dll')
         $yaml = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'YamlDotNet' }
         $yaml.Location | Should -Be (Join-Path $dependencies 'YamlDotNet.dll')
+        [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies.GetName().Name | Should -Not -Contain 'YamlDotNet'
+    }
+
+    It 'keeps the output types in the default load context, so scripts can name them' {
+        $empty = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'empty2') -Force
+        $record = Get-BqxScriptInventory -LiteralPath $empty.FullName -Profile bqx-ml-v3 | Select-Object -First 1
+        $model = $record.GetType().Assembly
+
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($model) | Should -Be ([System.Runtime.Loader.AssemblyLoadContext]::Default)
+        $model.Location | Should -Be (Join-Path $module.ModuleBase 'BqxAudit.Model.dll')
+        $record -is [BqxAudit.Model.ScriptRecord] | Should -BeTrue
+        [BqxAudit.Model.Priority]::P0 | Should -Be 'P0'
+        $typed = { param([BqxAudit.Model.ScriptRecord] $Record) $Record.Status }
+        & $typed $record | Should -Be ([BqxAudit.Model.ScriptStatus]::Missing)
     }
 }

@@ -38,11 +38,12 @@ public sealed class AssemblyReferenceTests
     [Fact]
     public void CmdletAssembly_ShouldReferenceOnlyTheEnginePowerShellAndTheFramework()
     {
-        // pwsh loads BqxAudit.dll into its default context; the bridge resolves only BqxAudit.Engine
-        // there, so a direct reference to a package (YamlDotNet …) would fail to load at run time.
+        // pwsh loads BqxAudit.dll (and BqxAudit.Model.dll, RequiredAssemblies) into its default context;
+        // the bridge resolves only BqxAudit.Engine there, so a direct reference to a package
+        // (YamlDotNet …) would fail to load at run time.
         var framework = FrameworkAssemblyNames();
         var offenders = ReferencedAssemblies(RepositoryLayout.StagedCmdletAssembly)
-            .Where(r => r != "BqxAudit.Engine" && r != ModuleMetadata.PowerShellAssemblyName && !framework.Contains(r))
+            .Where(r => r != "BqxAudit.Engine" && r != "BqxAudit.Model" && r != ModuleMetadata.PowerShellAssemblyName && !framework.Contains(r))
             .ToArray();
 
         Assert.True(offenders.Length == 0, "BqxAudit.dll references assemblies neither pwsh nor the bridge provide: " + string.Join(", ", offenders));
@@ -64,7 +65,7 @@ public sealed class AssemblyReferenceTests
                 foreach (var part in Unwrap(exposedType))
                 {
                     var assembly = part.Assembly.GetName().Name;
-                    if (assembly != "BqxAudit.Engine" && !IsFramework(part))
+                    if (assembly != "BqxAudit.Model" && !IsFramework(part))
                     {
                         offenders.Add($"{type.FullName}.{member}: {part.FullName} from {assembly}");
                     }

@@ -248,7 +248,7 @@ public sealed class FormatFileTests
 
     private Type? ModelType(string fullName)
     {
-        var type = module.EngineAssembly.GetType(fullName);
+        var type = module.ModelAssembly.GetType(fullName);
         return type is { IsPublic: true, Namespace: "BqxAudit.Model" } ? type : null;
     }
 

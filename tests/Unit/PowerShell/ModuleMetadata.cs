@@ -32,6 +32,7 @@ public sealed class ModuleMetadata : IDisposable
         context = new MetadataLoadContext(new PathAssemblyResolver(paths), coreAssemblyName: "System.Private.CoreLib");
         CmdletAssembly = context.LoadFromAssemblyPath(RepositoryLayout.StagedCmdletAssembly);
         EngineAssembly = context.LoadFromAssemblyPath(RepositoryLayout.StagedEngineAssembly);
+        ModelAssembly = context.LoadFromAssemblyPath(RepositoryLayout.StagedModelAssembly);
         Cmdlets = CmdletAssembly.GetTypes()
             .Where(t => t.GetCustomAttributesData().Any(a => a.AttributeType.FullName == Sma + "CmdletAttribute"))
             .Select(Describe)
@@ -45,10 +46,12 @@ public sealed class ModuleMetadata : IDisposable
 
     public Assembly EngineAssembly { get; }
 
+    public Assembly ModelAssembly { get; }
+
     public IReadOnlyList<CmdletMetadata> Cmdlets { get; }
 
-    /// <summary>Public types of the engine's <c>BqxAudit.Model</c> namespace (the output types).</summary>
-    public IEnumerable<Type> ModelTypes => EngineAssembly.GetExportedTypes().Where(t => t.Namespace == "BqxAudit.Model");
+    /// <summary>Public types of the <c>BqxAudit.Model</c> assembly (the output types).</summary>
+    public IEnumerable<Type> ModelTypes => ModelAssembly.GetExportedTypes().Where(t => t.Namespace == "BqxAudit.Model");
 
     public Type CoreType(string fullName) => context.CoreAssembly!.GetType(fullName, throwOnError: true)!;
 

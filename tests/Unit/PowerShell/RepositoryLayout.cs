@@ -28,6 +28,9 @@ public static class RepositoryLayout
 
     public static string StagedEngineAssembly => Path.Combine(StagedDependencies, "BqxAudit.Engine.dll");
 
+    /// <summary>The output types, staged beside BqxAudit.dll (default load context), not in Dependencies/.</summary>
+    public static string StagedModelAssembly => Path.Combine(StagedModule, "BqxAudit.Model.dll");
+
     public static string ToolsDirectory => Path.Combine(RepoRoot, "tools");
 
     /// <summary>The shared framework folder of this test process (System.Runtime, System.Text.Json …).</summary>

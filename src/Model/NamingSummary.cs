@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using BqxAudit.Model;
 
-namespace BqxAudit.Checks.Naming;
+namespace BqxAudit.Model;
 
 /// <summary>One count of a naming summary: names of a family with a status, and (when set) a violation.</summary>
 public sealed class NamingSummaryRow

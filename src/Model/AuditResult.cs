@@ -59,7 +59,7 @@ public sealed class AuditResult
     public List<NamingResult> Naming { get; set; } = new();
 
     /// <summary>Counts of the naming results by family, status and violation.</summary>
-    public BqxAudit.Checks.Naming.NamingSummary? NamingSummary { get; set; }
+    public NamingSummary? NamingSummary { get; set; }
 
     public List<RenamePlanItem> RenamePlan { get; set; } = new();
 
