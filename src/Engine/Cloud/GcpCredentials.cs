@@ -102,11 +102,11 @@ public sealed class GcpCredentialResolver
     private readonly GcpHttpOptions http;
     private readonly HttpClientFactory clientFactory;
 
-    public GcpCredentialResolver(Func<string, string?> environment, GcpHttpOptions http)
+    public GcpCredentialResolver(Func<string, string?> environment, GcpHttpOptions http, CloudDeadline? deadline = null)
     {
         this.environment = environment;
         this.http = http;
-        clientFactory = new RetryingHttpClientFactory(http);
+        clientFactory = new RetryingHttpClientFactory(http, deadline);
     }
 
     /// <summary>
@@ -344,11 +344,16 @@ public sealed class GcpCredentialResolver
 internal sealed class RetryingHttpClientFactory : HttpClientFactory
 {
     private readonly GcpHttpOptions options;
+    private readonly CloudDeadline? deadline;
 
-    public RetryingHttpClientFactory(GcpHttpOptions options) => this.options = options;
+    public RetryingHttpClientFactory(GcpHttpOptions options, CloudDeadline? deadline)
+    {
+        this.options = options;
+        this.deadline = deadline;
+    }
 
     protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) =>
-        new GcpRetryHandler(options, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline);
 }
 
 /// <summary>
