@@ -143,8 +143,6 @@ public sealed class GcpSession : IDisposable
     /// <summary>Cloud Storage through Google.Cloud.Storage.V1's StorageClient, on this session's credentials, endpoint and retry policy.</summary>
     internal GcpStorage Storage => storage.Value;
 
-    internal IAuditHost Host => host;
-
     public GcpEndpoints Endpoints { get; }
 
     public GcpHttpOptions Options { get; }
@@ -282,11 +280,17 @@ public sealed class GcpSession : IDisposable
             watch.Stop();
             if (sent)
             {
-                recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), watch.ElapsedMilliseconds, error));
-                host.WriteVerbose(SecretRedactor.Redact(
-                    $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {url} ({watch.ElapsedMilliseconds} ms, {Math.Max(attempts, 1)} attempt(s))"));
+                Record(recorder, method, status, attempts, watch.ElapsedMilliseconds, error, url);
             }
         }
+    }
+
+    /// <summary>One call as evidence (the recorder) and as a verbose line (redacted).</summary>
+    internal void Record(CallRecorder? recorder, GcpMethod method, int? status, int attempts, long ms, GcpErrorKind? error, Uri? url)
+    {
+        recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), ms, error));
+        host.WriteVerbose(SecretRedactor.Redact(
+            $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {url} ({ms} ms, {Math.Max(attempts, 1)} attempt(s))"));
     }
 
     /// <summary>The typed exception for an error answer: a redirect (never followed), a refused Retry-After, else by reason and status.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Google.Apis.Http;
@@ -213,9 +212,7 @@ internal sealed class GcpStorage : IDisposable
             finally
             {
                 watch.Stop();
-                context.Recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), watch.ElapsedMilliseconds, error));
-                session.Host.WriteVerbose(SecretRedactor.Redact(
-                    $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {request.RequestUri} ({watch.ElapsedMilliseconds} ms, {Math.Max(attempts, 1)} attempt(s))"));
+                session.Record(context.Recorder, method, status, attempts, watch.ElapsedMilliseconds, error, request.RequestUri);
             }
         }
     }
