@@ -46,15 +46,31 @@ public sealed class GcpHttpOptions
 
     public static GcpHttpOptions Default { get; } = new();
 
-    /// <summary>These options with another cloud deadline (<c>--timeout</c> / <c>-TimeoutSec</c>, in seconds; null keeps the default).</summary>
+    /// <summary>
+    /// True for the options of one run (a CLI command, a cmdlet call): every session made from this instance shares
+    /// one deadline, started by the first, so an audit's infrastructure checks, live table listings and cost queries
+    /// together stay within it. False (the default instance, tests): each session has its own.
+    /// </summary>
+    public bool OneDeadlinePerRun { get; init; }
+
+    private CloudDeadline? runDeadline;
+
+    /// <summary>The deadline a new session keeps; <paramref name="owned"/> says whether the session disposes it.</summary>
+    internal CloudDeadline DeadlineForSession(out bool owned)
+    {
+        owned = !OneDeadlinePerRun;
+        return OneDeadlinePerRun
+            ? LazyInitializer.EnsureInitialized(ref runDeadline, () => new CloudDeadline(Deadline))
+            : new CloudDeadline(Deadline);
+    }
+
+    /// <summary>
+    /// The options of one run, with its cloud deadline (<c>--timeout</c> / <c>-TimeoutSec</c>, in seconds; null keeps
+    /// the default), shared by every session of the run.
+    /// </summary>
     public GcpHttpOptions WithDeadline(double? seconds)
     {
-        if (seconds is null)
-        {
-            return this;
-        }
-
-        if (!(seconds > 0 && seconds <= 24 * 3600))
+        if (seconds is not null && !(seconds > 0 && seconds <= 24 * 3600))
         {
             throw new BqxAudit.Hosting.BqxException(new BqxAudit.Hosting.BqxError(BqxAudit.Hosting.ErrorIds.InputInvalid, BqxAudit.Hosting.BqxErrorCategory.InvalidArgument,
                 $"the cloud timeout must be a number of seconds above 0 and at most 86400, not {seconds}", "timeout"));
@@ -68,7 +84,8 @@ public sealed class GcpHttpOptions
             MaxRetryAfter = MaxRetryAfter,
             AttemptTimeout = AttemptTimeout,
             ConnectTimeout = ConnectTimeout,
-            Deadline = TimeSpan.FromSeconds(seconds.Value),
+            Deadline = seconds is { } limit ? TimeSpan.FromSeconds(limit) : Deadline,
+            OneDeadlinePerRun = true,
             MaxResponseBytes = MaxResponseBytes,
             MetadataProbeTimeout = MetadataProbeTimeout,
             QueryWait = QueryWait,

@@ -120,6 +120,7 @@ public sealed class GcpSession : IDisposable
     private readonly CredentialLookup keyFile;
     private readonly Lazy<Task<CredentialLookup>> ambient;
     private readonly Lazy<GcpStorage> storage;
+    private bool ownsDeadline = true;
 
     private GcpSession(GcpEndpoints endpoints, GcpCredentialResolver resolver, CredentialLookup keyFile, GcpHttpOptions options, IAuditHost host, CloudDeadline deadline)
     {
@@ -137,7 +138,7 @@ public sealed class GcpSession : IDisposable
 
     internal static string UserAgentVersion => typeof(GcpSession).Assembly.GetName().Version?.ToString(3) ?? "0";
 
-    /// <summary>The cloud phase's deadline: it started when the session was created.</summary>
+    /// <summary>The cloud phase's deadline: started by this session, or by the first session of the run (<see cref="GcpHttpOptions.OneDeadlinePerRun"/>).</summary>
     public CloudDeadline Deadline { get; }
 
     /// <summary>Cloud Storage through Google.Cloud.Storage.V1's StorageClient, on this session's credentials, endpoint and retry policy.</summary>
@@ -154,16 +155,20 @@ public sealed class GcpSession : IDisposable
     public static GcpSession Create(GcpSessionOptions options)
     {
         var endpoints = GcpEndpoints.Resolve(options.Endpoints, options.Environment, options.ProfileSource);
-        var deadline = new CloudDeadline(options.Http.Deadline);
+        var deadline = options.Http.DeadlineForSession(out var owned);
         try
         {
             var resolver = new GcpCredentialResolver(options.Environment, options.Http, deadline);
             var keyFile = resolver.LoadKeyFile(options.CredentialPath);
-            return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host, deadline);
+            return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host, deadline) { ownsDeadline = owned };
         }
         catch
         {
-            deadline.Dispose();
+            if (owned)
+            {
+                deadline.Dispose();
+            }
+
             throw;
         }
     }
@@ -344,7 +349,10 @@ public sealed class GcpSession : IDisposable
         }
 
         http.Dispose();
-        Deadline.Dispose();
+        if (ownsDeadline)
+        {
+            Deadline.Dispose();
+        }
     }
 
     internal static Uri BuildUrl(GcpEndpoint endpoint, GcpRequest request)

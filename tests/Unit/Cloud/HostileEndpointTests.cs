@@ -257,4 +257,22 @@ public class HostileEndpointTests
         Assert.Equal("noAcl", query["projection"].ToString());
         Assert.Equal("checkpoints/", query["prefix"].ToString());
     }
+
+    [Fact]
+    public void Sessions_WhenMadeFromTheOptionsOfOneRun_ShouldShareOneDeadlineStartedByTheFirst()
+    {
+        using var home = new TempDir();
+        var run = GcpHttpOptions.Default.WithDeadline(30);
+        var env = Environment(home.Path, (GcpEndpoints.AllEndpointsVariable, "http://127.0.0.1:9/"));
+
+        using var first = GcpSession.Create(new GcpSessionOptions { Environment = env, Http = run });
+        using var second = GcpSession.Create(new GcpSessionOptions { Environment = env, Http = run });
+        using var other = GcpSession.Create(new GcpSessionOptions { Environment = env, Http = GcpHttpOptions.Default.WithDeadline(30) });
+
+        Assert.Same(first.Deadline, second.Deadline);   // infra, live listings and cost queries of one audit: one deadline
+        Assert.NotSame(first.Deadline, other.Deadline); // another run: its own
+        Assert.Equal(TimeSpan.FromSeconds(30), first.Deadline.Limit);
+        Assert.Equal(TimeSpan.FromSeconds(60), GcpHttpOptions.Default.WithDeadline(null).Deadline);
+        Assert.Throws<BqxAudit.Hosting.BqxException>(() => GcpHttpOptions.Default.WithDeadline(0));
+    }
 }
