@@ -352,8 +352,25 @@ internal sealed class RetryingHttpClientFactory : HttpClientFactory
         this.deadline = deadline;
     }
 
-    protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) =>
-        new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline);
+    protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args)
+    {
+        // Google.Apis' own handler above ours would follow a 3xx of the token endpoint itself: not here.
+        args.Initializers.Add(NoRedirects.Instance);
+        return new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline);
+    }
+
+    /// <summary>Google.Apis' handler: one try, no redirects (retries and timeouts are <see cref="GcpRetryHandler"/>'s).</summary>
+    internal sealed class NoRedirects : IConfigurableHttpClientInitializer
+    {
+        public static readonly NoRedirects Instance = new();
+
+        public void Initialize(ConfigurableHttpClient httpClient)
+        {
+            httpClient.MessageHandler.NumTries = 1;
+            httpClient.MessageHandler.FollowRedirect = false;
+            httpClient.Timeout = Timeout.InfiniteTimeSpan;
+        }
+    }
 }
 
 /// <summary>

@@ -38,7 +38,7 @@ internal sealed class GcpStorage : IDisposable
         {
             BaseUri = root,
             HttpClientFactory = new HandlerFactory(session),
-            HttpClientInitializer = new OneTryNoRedirects(),
+            HttpClientInitializer = RetryingHttpClientFactory.NoRedirects.Instance,
             DefaultExponentialBackOffPolicy = Google.Apis.Http.ExponentialBackOffPolicy.None,
             ApplicationName = "bqx-audit/" + GcpSession.UserAgentVersion,
             GZipEnabled = true,
@@ -121,17 +121,6 @@ internal sealed class GcpStorage : IDisposable
     }
 
     private sealed record CallContext(GcpMethod Method, CallRecorder? Recorder, GcpCredential? Credential);
-
-    /// <summary>Google.Apis' own handler: one try, no redirects (retries are <see cref="GcpRetryHandler"/>'s alone).</summary>
-    private sealed class OneTryNoRedirects : IConfigurableHttpClientInitializer
-    {
-        public void Initialize(ConfigurableHttpClient httpClient)
-        {
-            httpClient.MessageHandler.NumTries = 1;
-            httpClient.MessageHandler.FollowRedirect = false;
-            httpClient.Timeout = Timeout.InfiniteTimeSpan;
-        }
-    }
 
     /// <summary>The HTTP stack under the client: <see cref="CallHandler"/> over the session's retry policy and transport.</summary>
     private sealed class HandlerFactory : HttpClientFactory

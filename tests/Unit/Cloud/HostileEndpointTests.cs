@@ -115,6 +115,21 @@ public class HostileEndpointTests
     }
 
     [Fact]
+    public async Task Run_WhenTheTokenEndpointRedirectsInALoop_ShouldAskItOnceAndNotMeasure()
+    {
+        await using var server = await StartDefaultAsync();
+        server.Faults.Add(FakeRoutes.TokenRoute, Fault.RedirectLoop(), times: int.MaxValue);
+        using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount());
+
+        var billing = Row(Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key), InfraCheckKind.Billing);
+
+        Assert.Equal(InfraCheckStatus.NotVerified, billing.Status);
+        Assert.Equal(1, server.Log.Count(FakeRoutes.TokenRoute)); // Google.Apis.Auth would follow it ten times
+        Assert.Equal(0, server.Log.Count("cloudbilling.projects.getBillingInfo"));
+    }
+
+    [Fact]
     public async Task Infra_WhenAServerAcceptsAndNeverAnswers_ShouldEndAtTheTimeoutWithTheRestMeasured()
     {
         await using var server = await StartDefaultAsync();
