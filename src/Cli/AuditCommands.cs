@@ -34,6 +34,7 @@ internal sealed class AuditCommandOptions
         Date = ParseDate(parse.GetValue(Date)),
         Offline = parse.GetValue(Common.Offline),
         CredentialPath = parse.GetValue(Common.Credentials),
+        Http = Common.Http(parse),
         PythonPath = parse.GetValue(Python),
         SitePackages = parse.GetValue(SitePackages),
     };

@@ -19,6 +19,7 @@ internal sealed class CommonOptions
     public Option<string?> Project { get; } = new("--project") { Description = "Google Cloud project id (overrides the profile and BQXAUDIT_PROJECT)." };
     public Option<string?> Credentials { get; } = new("--credentials") { Description = "Service-account key file (else Application Default Credentials)." };
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Write what the tool does to standard error." };
+    public Option<double?> Timeout { get; } = new("--timeout") { Description = "Deadline of the cloud phase in seconds (default 60); what is not measured by then is NotVerified." };
 
     public Argument<string> Path { get; } = new("PATH") { Description = "The audited root (default: the current folder).", DefaultValueFactory = _ => ".", Arity = ArgumentArity.ZeroOrOne };
 
@@ -44,7 +45,11 @@ internal sealed class CommonOptions
         command.Options.Add(Project);
         command.Options.Add(Credentials);
         command.Options.Add(Verbose);
+        command.Options.Add(Timeout);
     }
+
+    /// <summary>Cloud timing with the <c>--timeout</c> deadline.</summary>
+    public BqxAudit.Cloud.GcpHttpOptions Http(ParseResult result) => BqxAudit.Cloud.GcpHttpOptions.Default.WithDeadline(result.GetValue(Timeout));
 
     /// <summary>Loads the profile the options name for the audited root.</summary>
     public AuditProfile LoadProfile(ParseResult result) => ProfileLoader.Load(new ProfileRequest

@@ -42,6 +42,7 @@ internal sealed class DepsCommand
                 Types = parse.GetValue(type),
                 Offline = parse.GetValue(common.Offline),
                 CredentialPath = parse.GetValue(common.Credentials),
+                Http = common.Http(parse),
             });
             if (parse.GetValue(common.Format) == OutputFormat.Json)
             {

@@ -34,6 +34,7 @@ internal sealed class InfraCommand
                 Kinds = parse.GetValue(check),
                 Offline = parse.GetValue(common.Offline),
                 CredentialPath = parse.GetValue(common.Credentials),
+                Http = common.Http(parse),
                 ProbeWrite = parse.GetValue(probeWrite),
             });
             if (parse.GetValue(quiet))

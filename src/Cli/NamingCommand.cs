@@ -71,6 +71,6 @@ internal sealed class NamingCommand
         TableNames = names is null ? null : parse.GetValue(names),
         TableFile = parse.GetValue(tables),
         MandateId = parse.GetValue(mandate),
-        Live = parse.GetValue(common.Offline) ? null : new LiveListingOptions { CredentialPath = parse.GetValue(common.Credentials) },
+        Live = parse.GetValue(common.Offline) ? null : new LiveListingOptions { CredentialPath = parse.GetValue(common.Credentials), Http = common.Http(parse) },
     };
 }

@@ -6,7 +6,7 @@ namespace BqxAudit.Cmdlets;
 
 /// <summary>
 /// What every BqxAudit cmdlet shares: the common parameters (-Profile, -Offline, -ProjectId,
-/// -CredentialPath), Ctrl+C → cancellation, and the mapping of terminating engine errors.
+/// -CredentialPath, -TimeoutSec), Ctrl+C → cancellation, and the mapping of terminating engine errors.
 /// </summary>
 public abstract class BqxCmdlet : PSCmdlet, IDisposable
 {
@@ -27,6 +27,14 @@ public abstract class BqxCmdlet : PSCmdlet, IDisposable
     /// <summary>Service-account key file; else Application Default Credentials.</summary>
     [Parameter]
     public string? CredentialPath { get; set; }
+
+    /// <summary>Deadline of the cloud phase in seconds (default 60); what is not measured by then is NotVerified.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int? TimeoutSec { get; set; }
+
+    /// <summary>Cloud timing with the -TimeoutSec deadline.</summary>
+    private protected BqxAudit.Cloud.GcpHttpOptions CloudHttp => BqxAudit.Cloud.GcpHttpOptions.Default.WithDeadline(TimeoutSec);
 
     protected CancellationToken Cancellation => stopping.Token;
 
@@ -69,6 +77,7 @@ public abstract class BqxCmdlet : PSCmdlet, IDisposable
         Date = date is { } d ? DateOnly.FromDateTime(d) : null,
         Offline = Offline,
         CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
+        Http = CloudHttp,
         PythonPath = pythonPath is null ? null : ResolveLiteral(pythonPath),
         SitePackages = sitePackages is null ? null : ResolveLiteral(sitePackages),
     };

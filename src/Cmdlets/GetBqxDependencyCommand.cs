@@ -61,6 +61,7 @@ public sealed class GetBqxDependencyCommand : BqxCmdlet
                 Types = Type,
                 Offline = Offline,
                 CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
+                Http = CloudHttp,
             });
             host.Flush();
             WriteObject(records, enumerateCollection: true);

@@ -66,7 +66,7 @@ public sealed class GetBqxRenamePlanCommand : BqxCmdlet
                 Profile = LoadProfile(root),
                 TableFile = TableFile is null ? null : ResolveLiteral(TableFile),
                 MandateId = Mandate,
-                Live = Offline ? null : new LiveListingOptions { CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath) },
+                Live = Offline ? null : new LiveListingOptions { CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath), Http = CloudHttp },
             };
             var plan = ParameterSetName == ResultSet ? audit.Plan(piped, request) : audit.Plan(request);
             if (SqlPath is not null)

@@ -47,6 +47,7 @@ public sealed class TestBqxInfrastructureCommand : BqxCmdlet
                 Kinds = Check,
                 Offline = Offline,
                 CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
+                Http = CloudHttp,
                 ThrottleLimit = ThrottleLimit,
                 ProbeWrite = ProbeWrite,
             }).ToBlockingEnumerable(Cancellation); // the engine asks ShouldProcess while planning, on this (the pipeline) thread

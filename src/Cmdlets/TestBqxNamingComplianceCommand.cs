@@ -55,7 +55,7 @@ public sealed class TestBqxNamingComplianceCommand : BqxCmdlet
                 TableNames = ParameterSetName == NamesSet ? names : null,
                 TableFile = TableFile is null ? null : ResolveLiteral(TableFile),
                 MandateId = Mandate,
-                Live = Offline ? null : new LiveListingOptions { CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath) },
+                Live = Offline ? null : new LiveListingOptions { CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath), Http = CloudHttp },
             };
             foreach (var result in new NamingAudit(host).Classify(request))
             {

@@ -40,10 +40,8 @@ public sealed class BigQueryTableNameLister
         {
             foreach (var table in page.Tables)
             {
-                if (table.TableReference?.TableId is { Length: > 0 } name)
-                {
-                    yield return (dataset, name);
-                }
+                // A listed table without a name is an answer the naming check cannot judge: an error, not a skipped row.
+                yield return (dataset, GcpMalformedResponseException.Require(table.TableReference?.TableId, GcpMethods.TablesList, "tables[].tableReference.tableId"));
             }
         }
     }

@@ -15,6 +15,8 @@ public static class CloudErrors
     public const string CredentialsMissing = "BqxAudit.GcpCredentialsMissing";
     public const string MalformedResponse = "BqxAudit.GcpMalformedResponse";
     public const string RequestFailed = "BqxAudit.GcpRequestFailed";
+    public const string DeadlineExceeded = "BqxAudit.GcpDeadlineExceeded";
+    public const string ResponseTooLarge = "BqxAudit.GcpResponseTooLarge";
 
     public static BqxError ToBqxError(GcpException e, string target)
     {
@@ -29,6 +31,8 @@ public static class CloudErrors
             GcpErrorKind.CredentialsMissing => (CredentialsMissing, BqxErrorCategory.AuthenticationError),
             GcpErrorKind.Transient => (Unavailable, BqxErrorCategory.ConnectionError),
             GcpErrorKind.MalformedResponse => (MalformedResponse, BqxErrorCategory.InvalidData),
+            GcpErrorKind.DeadlineExceeded => (DeadlineExceeded, BqxErrorCategory.OperationStopped),
+            GcpErrorKind.ResponseTooLarge => (ResponseTooLarge, BqxErrorCategory.InvalidData),
             _ => (RequestFailed, BqxErrorCategory.InvalidOperation),
         };
         return new BqxError(id, category, SecretRedactor.Redact(e.Message), target);

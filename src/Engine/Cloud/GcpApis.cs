@@ -4,7 +4,6 @@ using BqxAudit.Cloud.BigQuery;
 using BqxAudit.Cloud.Billing;
 using BqxAudit.Cloud.ResourceManager;
 using BqxAudit.Cloud.ServiceUsage;
-using BqxAudit.Cloud.Storage;
 
 namespace BqxAudit.Cloud;
 
@@ -84,7 +83,7 @@ public sealed class BigQueryApi
     }
 }
 
-/// <summary>Cloud Storage JSON API v1: buckets, bucket IAM, object listings.</summary>
+/// <summary>Cloud Storage: buckets, bucket IAM, object listings, through Google.Cloud.Storage.V1 (see <see cref="GcpStorage"/>).</summary>
 public sealed class StorageApi
 {
     public const int ObjectsPageSize = 1000;
@@ -98,45 +97,17 @@ public sealed class StorageApi
         this.recorder = recorder;
     }
 
-    public Task<Bucket> GetBucketAsync(string bucket, CancellationToken cancellation) =>
-        session.SendAsync<Bucket>(new GcpRequest(GcpMethods.BucketsGet).WithPath("bucket", bucket).WithQuery("projection", "noAcl"), recorder, cancellation);
+    /// <summary>buckets.get with <c>projection=noAcl</c>.</summary>
+    public Task<Google.Apis.Storage.v1.Data.Bucket> GetBucketAsync(string bucket, CancellationToken cancellation) =>
+        session.Storage.GetBucketAsync(bucket, recorder, cancellation);
 
     /// <summary>GET <c>b/{bucket}/iam/testPermissions?permissions=a&amp;permissions=b</c>.</summary>
-    public async Task<IReadOnlyList<string>> TestBucketPermissionsAsync(string bucket, IEnumerable<string> permissions, CancellationToken cancellation)
-    {
-        var request = new GcpRequest(GcpMethods.BucketsTestIamPermissions).WithPath("bucket", bucket);
-        foreach (var p in permissions)
-        {
-            request.WithQuery("permissions", p);
-        }
-
-        var response = await session.SendAsync<Storage.TestIamPermissionsResponse>(request, recorder, cancellation).ConfigureAwait(false);
-        return response.Permissions;
-    }
+    public Task<IReadOnlyList<string>> TestBucketPermissionsAsync(string bucket, IEnumerable<string> permissions, CancellationToken cancellation) =>
+        session.Storage.TestBucketPermissionsAsync(bucket, permissions.ToList(), recorder, cancellation);
 
     /// <summary>Every page of objects under a prefix (<c>maxResults=1000</c>), until there is no <c>nextPageToken</c>.</summary>
-    public async IAsyncEnumerable<Objects> ListObjectPagesAsync(string bucket, string? prefix, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        string? token = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        do
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var page = await session.SendAsync<Objects>(new GcpRequest(GcpMethods.ObjectsList)
-                .WithPath("bucket", bucket)
-                .WithQuery("prefix", string.IsNullOrEmpty(prefix) ? null : prefix)
-                .WithQuery("maxResults", ObjectsPageSize.ToString(CultureInfo.InvariantCulture))
-                .WithQuery("projection", "noAcl")
-                .WithQuery("pageToken", token), recorder, cancellation).ConfigureAwait(false);
-            yield return page;
-            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
-            if (token is not null && !seen.Add(token))
-            {
-                throw new GcpMalformedResponseException($"{GcpMethods.ObjectsList.Id}: the server repeated page token '{token}'", GcpMethods.ObjectsList, 200);
-            }
-        }
-        while (token is not null);
-    }
+    public IAsyncEnumerable<IReadOnlyList<Google.Apis.Storage.v1.Data.Object>> ListObjectPagesAsync(string bucket, string? prefix, CancellationToken cancellation) =>
+        session.Storage.ListObjectPagesAsync(bucket, prefix, recorder, cancellation);
 }
 
 /// <summary>Resource Manager v3, Service Usage v1 and Cloud Billing v1: the project, its services, its billing.</summary>

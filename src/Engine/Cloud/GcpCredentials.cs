@@ -102,11 +102,11 @@ public sealed class GcpCredentialResolver
     private readonly GcpHttpOptions http;
     private readonly HttpClientFactory clientFactory;
 
-    public GcpCredentialResolver(Func<string, string?> environment, GcpHttpOptions http)
+    public GcpCredentialResolver(Func<string, string?> environment, GcpHttpOptions http, CloudDeadline? deadline = null)
     {
         this.environment = environment;
         this.http = http;
-        clientFactory = new RetryingHttpClientFactory(http);
+        clientFactory = new RetryingHttpClientFactory(http, deadline);
     }
 
     /// <summary>
@@ -344,11 +344,33 @@ public sealed class GcpCredentialResolver
 internal sealed class RetryingHttpClientFactory : HttpClientFactory
 {
     private readonly GcpHttpOptions options;
+    private readonly CloudDeadline? deadline;
 
-    public RetryingHttpClientFactory(GcpHttpOptions options) => this.options = options;
+    public RetryingHttpClientFactory(GcpHttpOptions options, CloudDeadline? deadline)
+    {
+        this.options = options;
+        this.deadline = deadline;
+    }
 
-    protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args) =>
-        new GcpRetryHandler(options, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    protected override HttpMessageHandler CreateHandler(CreateHttpClientArgs args)
+    {
+        // Google.Apis' own handler above ours would follow a 3xx of the token endpoint itself: not here.
+        args.Initializers.Add(NoRedirects.Instance);
+        return new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline);
+    }
+
+    /// <summary>Google.Apis' handler: one try, no redirects (retries and timeouts are <see cref="GcpRetryHandler"/>'s).</summary>
+    internal sealed class NoRedirects : IConfigurableHttpClientInitializer
+    {
+        public static readonly NoRedirects Instance = new();
+
+        public void Initialize(ConfigurableHttpClient httpClient)
+        {
+            httpClient.MessageHandler.NumTries = 1;
+            httpClient.MessageHandler.FollowRedirect = false;
+            httpClient.Timeout = Timeout.InfiniteTimeSpan;
+        }
+    }
 }
 
 /// <summary>

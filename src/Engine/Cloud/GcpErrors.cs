@@ -17,6 +17,15 @@ public enum GcpErrorKind
     CredentialsMissing,
     MalformedResponse,
     InvalidRequest,
+
+    /// <summary>The cloud phase's deadline passed, or a Retry-After wait would have ended after it.</summary>
+    DeadlineExceeded,
+
+    /// <summary>The response was larger than the cap once decompressed.</summary>
+    ResponseTooLarge,
+
+    /// <summary>The server answered with a redirect, which is never followed.</summary>
+    Redirected,
     Other,
 }
 
@@ -115,6 +124,23 @@ public sealed class GcpMalformedResponseException : GcpException
 {
     public GcpMalformedResponseException(string message, GcpMethod? method, int? status, Exception? inner = null)
         : base(GcpErrorKind.MalformedResponse, message, method, status, inner: inner) { }
+
+    /// <summary>What the answer lacked (<c>state</c>, <c>location</c> …), when that is the problem.</summary>
+    public string? Lacking { get; private init; }
+
+    /// <summary>
+    /// A 200 answer without a field a verdict needs: an error, never a default turned into a verdict
+    /// (an absent <c>state</c> is not STATE_UNSPECIFIED, an absent <c>location</c> is not US).
+    /// </summary>
+    public static GcpMalformedResponseException Lacks(GcpMethod method, string field, string? what = null) =>
+        new($"{method.Id}: response lacks {field}{(what is null ? "" : $" ({what})")}", method, 200) { Lacking = field };
+
+    /// <summary>The value, or a <see cref="Lacks"/> error naming the field.</summary>
+    public static T Require<T>(T? value, GcpMethod method, string field, string? what = null) where T : class =>
+        value is string { Length: 0 } || value is null ? throw Lacks(method, field, what) : value;
+
+    public static T Require<T>(T? value, GcpMethod method, string field, string? what = null) where T : struct =>
+        value ?? throw Lacks(method, field, what);
 }
 
 /// <summary>Maps error responses (and BigQuery job errors, and token endpoint errors) to typed exceptions.</summary>

@@ -17,8 +17,21 @@ public sealed class GcpHttpOptions
     /// <summary>A server's Retry-After is honoured up to this long.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Timeout of one attempt, reading the whole body included.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Timeout of one attempt, reading the whole body included (longer than <see cref="QueryWait"/>, which BigQuery may hold a call open for).</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long opening a connection may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The deadline of the whole cloud phase (DESIGN.md: at most 60 s by default; <c>--timeout</c> / <c>-TimeoutSec</c>):
+    /// a call still running then is cancelled, a Retry-After wait that would end after it is not taken, and what
+    /// was not measured by then is NotVerified, saying so.
+    /// </summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The most one response may hold once decompressed; a larger one is an error on that call, read no further.</summary>
+    public long MaxResponseBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>How long the metadata-server probe may take (DESIGN.md: at most 300 ms).</summary>
     public TimeSpan MetadataProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
@@ -32,4 +45,52 @@ public sealed class GcpHttpOptions
     public bool UseJitter { get; init; } = true;
 
     public static GcpHttpOptions Default { get; } = new();
+
+    /// <summary>
+    /// True for the options of one run (a CLI command, a cmdlet call): every session made from this instance shares
+    /// one deadline, started by the first, so an audit's infrastructure checks, live table listings and cost queries
+    /// together stay within it. False (the default instance, tests): each session has its own.
+    /// </summary>
+    public bool OneDeadlinePerRun { get; init; }
+
+    private CloudDeadline? runDeadline;
+
+    /// <summary>The deadline a new session keeps; <paramref name="owned"/> says whether the session disposes it.</summary>
+    internal CloudDeadline DeadlineForSession(out bool owned)
+    {
+        owned = !OneDeadlinePerRun;
+        return OneDeadlinePerRun
+            ? LazyInitializer.EnsureInitialized(ref runDeadline, () => new CloudDeadline(Deadline))
+            : new CloudDeadline(Deadline);
+    }
+
+    /// <summary>
+    /// The options of one run, with its cloud deadline (<c>--timeout</c> / <c>-TimeoutSec</c>, in seconds; null keeps
+    /// the default), shared by every session of the run.
+    /// </summary>
+    public GcpHttpOptions WithDeadline(double? seconds)
+    {
+        if (seconds is not null && !(seconds > 0 && seconds <= 24 * 3600))
+        {
+            throw new BqxAudit.Hosting.BqxException(new BqxAudit.Hosting.BqxError(BqxAudit.Hosting.ErrorIds.InputInvalid, BqxAudit.Hosting.BqxErrorCategory.InvalidArgument,
+                $"the cloud timeout must be a number of seconds above 0 and at most 86400, not {seconds}", "timeout"));
+        }
+
+        return new GcpHttpOptions
+        {
+            MaxAttempts = MaxAttempts,
+            BaseDelay = BaseDelay,
+            MaxDelay = MaxDelay,
+            MaxRetryAfter = MaxRetryAfter,
+            AttemptTimeout = AttemptTimeout,
+            ConnectTimeout = ConnectTimeout,
+            Deadline = seconds is { } limit ? TimeSpan.FromSeconds(limit) : Deadline,
+            OneDeadlinePerRun = true,
+            MaxResponseBytes = MaxResponseBytes,
+            MetadataProbeTimeout = MetadataProbeTimeout,
+            QueryWait = QueryWait,
+            QueryMaxDuration = QueryMaxDuration,
+            UseJitter = UseJitter,
+        };
+    }
 }

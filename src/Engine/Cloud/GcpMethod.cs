@@ -92,7 +92,11 @@ public sealed record GcpMethod(
     public override string ToString() => $"{HttpMethod} {Id}";
 }
 
-/// <summary>Every REST method the tool calls. Nothing outside this list is ever requested.</summary>
+/// <summary>
+/// Every REST method the tool calls. Nothing outside this list is ever requested. The Cloud Storage methods
+/// are sent by Google.Cloud.Storage.V1 (their responses are Google.Apis.Storage.v1's types, named after the
+/// discovery schemas); the rest by <see cref="GcpSession.SendAsync{T}"/>.
+/// </summary>
 public static class GcpMethods
 {
     private static readonly string[] None = Array.Empty<string>();
@@ -122,14 +126,14 @@ public static class GcpMethods
         "{+resource}:testIamPermissions", None, typeof(BigQuery.TestIamPermissionsRequest), typeof(BigQuery.TestIamPermissionsResponse));
 
     public static readonly GcpMethod BucketsGet = new("storage.buckets.get", GcpApi.Storage, "storage.v1", "GET",
-        "b/{bucket}", new[] { "projection" }, null, typeof(Storage.Bucket))
+        "b/{bucket}", new[] { "projection" }, null, typeof(Google.Apis.Storage.v1.Data.Bucket))
     { Permission = "storage.buckets.get" };
 
     public static readonly GcpMethod BucketsTestIamPermissions = new("storage.buckets.testIamPermissions", GcpApi.Storage, "storage.v1", "GET",
-        "b/{bucket}/iam/testPermissions", new[] { "permissions" }, null, typeof(Storage.TestIamPermissionsResponse));
+        "b/{bucket}/iam/testPermissions", new[] { "permissions" }, null, typeof(Google.Apis.Storage.v1.Data.TestIamPermissionsResponse));
 
     public static readonly GcpMethod ObjectsList = new("storage.objects.list", GcpApi.Storage, "storage.v1", "GET",
-        "b/{bucket}/o", new[] { "prefix", "pageToken", "maxResults", "projection" }, null, typeof(Storage.Objects))
+        "b/{bucket}/o", new[] { "prefix", "pageToken", "maxResults", "projection" }, null, typeof(Google.Apis.Storage.v1.Data.Objects))
     { Permission = "storage.objects.list" };
 
     public static readonly GcpMethod ProjectsGet = new("cloudresourcemanager.projects.get", GcpApi.CloudResourceManager, "cloudresourcemanager.v3", "GET",

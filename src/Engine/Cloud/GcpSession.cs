@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using BqxAudit.Hosting;
 using BqxAudit.Model;
+using Polly.Timeout;
 
 namespace BqxAudit.Cloud;
 
@@ -118,24 +119,30 @@ public sealed class GcpSession : IDisposable
     private readonly GcpCredentialResolver resolver;
     private readonly CredentialLookup keyFile;
     private readonly Lazy<Task<CredentialLookup>> ambient;
+    private readonly Lazy<GcpStorage> storage;
+    private bool ownsDeadline = true;
 
-    private GcpSession(GcpEndpoints endpoints, GcpCredentialResolver resolver, CredentialLookup keyFile, GcpHttpOptions options, IAuditHost host)
+    private GcpSession(GcpEndpoints endpoints, GcpCredentialResolver resolver, CredentialLookup keyFile, GcpHttpOptions options, IAuditHost host, CloudDeadline deadline)
     {
         Endpoints = endpoints;
         this.resolver = resolver;
         this.keyFile = keyFile;
         this.host = host;
         Options = options;
-        http = new HttpClient(new GcpRetryHandler(options, new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            MaxConnectionsPerServer = 32,
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-        }))
-        { Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("bqx-audit", typeof(GcpSession).Assembly.GetName().Version?.ToString(3) ?? "0"));
-        ambient = new(() => resolver.FindAmbientAsync(CancellationToken.None));
+        Deadline = deadline;
+        http = new HttpClient(new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline)) { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("bqx-audit", UserAgentVersion));
+        ambient = new(() => resolver.FindAmbientAsync(deadline.Token));
+        storage = new(() => new GcpStorage(this));
     }
+
+    internal static string UserAgentVersion => typeof(GcpSession).Assembly.GetName().Version?.ToString(3) ?? "0";
+
+    /// <summary>The cloud phase's deadline: started by this session, or by the first session of the run (<see cref="GcpHttpOptions.OneDeadlinePerRun"/>).</summary>
+    public CloudDeadline Deadline { get; }
+
+    /// <summary>Cloud Storage through Google.Cloud.Storage.V1's StorageClient, on this session's credentials, endpoint and retry policy.</summary>
+    internal GcpStorage Storage => storage.Value;
 
     public GcpEndpoints Endpoints { get; }
 
@@ -148,9 +155,22 @@ public sealed class GcpSession : IDisposable
     public static GcpSession Create(GcpSessionOptions options)
     {
         var endpoints = GcpEndpoints.Resolve(options.Endpoints, options.Environment, options.ProfileSource);
-        var resolver = new GcpCredentialResolver(options.Environment, options.Http);
-        var keyFile = resolver.LoadKeyFile(options.CredentialPath);
-        return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host);
+        var deadline = options.Http.DeadlineForSession(out var owned);
+        try
+        {
+            var resolver = new GcpCredentialResolver(options.Environment, options.Http, deadline);
+            var keyFile = resolver.LoadKeyFile(options.CredentialPath);
+            return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host, deadline) { ownsDeadline = owned };
+        }
+        catch
+        {
+            if (owned)
+            {
+                deadline.Dispose();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>
@@ -201,53 +221,58 @@ public sealed class GcpSession : IDisposable
         var attempts = 0;
         var sent = false;
         GcpErrorKind? error = null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Deadline.Token);
+        var token = linked.Token;
         try
         {
-            var credential = await CredentialForAsync(method.Api, method).ConfigureAwait(false);
             using var message = new HttpRequestMessage(new HttpMethod(method.HttpMethod), url);
-            if (credential is not null)
-            {
-                var token = await credential.GetAccessTokenAsync(url.AbsoluteUri, method, cancellation).ConfigureAwait(false);
-                message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                if (credential.QuotaProject is { Length: > 0 } quota)
-                {
-                    message.Headers.TryAddWithoutValidation("x-goog-user-project", quota);
-                }
-            }
-
-            if (request.Content is { } body)
-            {
-                message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, method.Request!, GcpJson.Options));
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            }
-
-            HttpResponseMessage response;
-            sent = true;
             try
             {
-                response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or Polly.Timeout.TimeoutRejectedException)
-            {
-                message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
-                throw new GcpTransientException($"{method.Id}: no answer after {attempts} attempt(s) ({Describe(e)})", method, null, null, e);
-            }
-
-            using (response)
-            {
-                message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
-                status = (int)response.StatusCode;
-                var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
+                var credential = await CredentialForAsync(method.Api, method).ConfigureAwait(false);
+                if (credential is not null)
                 {
-                    throw GcpErrorMapper.FromResponse(method, status.Value, bytes);
+                    var access = await credential.GetAccessTokenAsync(url.AbsoluteUri, method, token).ConfigureAwait(false);
+                    message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+                    if (credential.QuotaProject is { Length: > 0 } quota)
+                    {
+                        message.Headers.TryAddWithoutValidation("x-goog-user-project", quota);
+                    }
                 }
 
-                return Deserialize<T>(method, status.Value, bytes);
+                if (request.Content is { } body)
+                {
+                    message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, method.Request!, GcpJson.Options));
+                    message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                }
+
+                HttpResponseMessage response;
+                sent = true;
+                try
+                {
+                    response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (Translate(e, method, message, cancellation) is { } translated)
+                {
+                    message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
+                    throw translated;
+                }
+
+                using (response)
+                {
+                    message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
+                    status = (int)response.StatusCode;
+                    var bytes = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw FromResponse(method, response, message, bytes);
+                    }
+
+                    return Deserialize<T>(method, status.Value, bytes);
+                }
+            }
+            catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested && Deadline.Token.IsCancellationRequested)
+            {
+                throw DeadlineExceeded(method, e);
             }
         }
         catch (GcpException e)
@@ -260,14 +285,75 @@ public sealed class GcpSession : IDisposable
             watch.Stop();
             if (sent)
             {
-                recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), watch.ElapsedMilliseconds, error));
-                host.WriteVerbose(SecretRedactor.Redact(
-                    $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {url} ({watch.ElapsedMilliseconds} ms, {Math.Max(attempts, 1)} attempt(s))"));
+                Record(recorder, method, status, attempts, watch.ElapsedMilliseconds, error, url);
             }
         }
     }
 
-    public void Dispose() => http.Dispose();
+    /// <summary>One call as evidence (the recorder) and as a verbose line (redacted).</summary>
+    internal void Record(CallRecorder? recorder, GcpMethod method, int? status, int attempts, long ms, GcpErrorKind? error, Uri? url)
+    {
+        recorder?.Add(new ApiCall(method.HttpMethod, method.Id, status, Math.Max(attempts, 1), ms, error));
+        host.WriteVerbose(SecretRedactor.Redact(
+            $"{method.HttpMethod} {method.Id} {(status?.ToString(CultureInfo.InvariantCulture) ?? error?.ToString() ?? "cancelled")} {url} ({ms} ms, {Math.Max(attempts, 1)} attempt(s))"));
+    }
+
+    /// <summary>The typed exception for an error answer: a redirect (never followed), a refused Retry-After, else by reason and status.</summary>
+    internal GcpException FromResponse(GcpMethod method, HttpResponseMessage response, HttpRequestMessage message, byte[] bytes)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 300 and < 400)
+        {
+            var to = response.Headers.Location is { } location ? $" to {location}" : "";
+            return new GcpRedirectException($"{method.Id}: the server redirected{to} (HTTP {status}); redirects are not followed", method, status);
+        }
+
+        if (message.Options.TryGetValue(GcpRetryHandler.RetryRefused, out var wait))
+        {
+            return new GcpRetryRefusedException(
+                $"{method.Id}: HTTP {status} asks to retry after {wait.TotalSeconds:0} s (Retry-After), beyond the cloud deadline of {Deadline.Describe()} ({Deadline.Remaining.TotalSeconds:0} s left); not retried",
+                method, status, wait);
+        }
+
+        return GcpErrorMapper.FromResponse(method, status, bytes);
+    }
+
+    /// <summary>What a failed send becomes: deadline, too large, no answer; null for the caller's own cancellation (rethrown as is).</summary>
+    internal GcpException? Translate(Exception e, GcpMethod method, HttpRequestMessage? message, CancellationToken caller)
+    {
+        if (caller.IsCancellationRequested && e is OperationCanceledException)
+        {
+            return null;
+        }
+
+        var attempts = 0;
+        message?.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
+        return e switch
+        {
+            ResponseTooLargeException big => new GcpResponseTooLargeException($"{method.Id}: {big.Message}", method, big.Status),
+            OperationCanceledException or TimeoutRejectedException when Deadline.Token.IsCancellationRequested => DeadlineExceeded(method, e),
+            HttpRequestException or IOException or OperationCanceledException or TimeoutRejectedException =>
+                new GcpTransientException($"{method.Id}: no answer after {attempts} attempt(s) ({Describe(e)})", method, null, null, e),
+            _ => null,
+        };
+    }
+
+    internal GcpDeadlineExceededException DeadlineExceeded(GcpMethod? method, Exception? inner) =>
+        new($"{method?.Id ?? "the call"}: the cloud deadline of {Deadline.Describe()} passed before it finished", method, inner);
+
+    public void Dispose()
+    {
+        if (storage.IsValueCreated)
+        {
+            storage.Value.Dispose();
+        }
+
+        http.Dispose();
+        if (ownsDeadline)
+        {
+            Deadline.Dispose();
+        }
+    }
 
     internal static Uri BuildUrl(GcpEndpoint endpoint, GcpRequest request)
     {
@@ -311,7 +397,7 @@ public sealed class GcpSession : IDisposable
 
     private static string Describe(Exception e) => e switch
     {
-        Polly.Timeout.TimeoutRejectedException => "timed out",
+        TimeoutRejectedException => "timed out",
         HttpRequestException h when h.HttpRequestError != HttpRequestError.Unknown => h.HttpRequestError.ToString(),
         _ => e.GetType().Name,
     };

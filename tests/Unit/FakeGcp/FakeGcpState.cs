@@ -293,6 +293,9 @@ public sealed record FakeRunJob(string Name, string Location)
     /// <summary>The terminal condition's reason and message (e.g. CONTAINER_MISSING when the image is gone).</summary>
     public string? ReadyReason { get; init; }
     public string? ReadyMessage { get; init; }
+
+    /// <summary>Report <c>latestCreatedExecution.name</c> as the execution's short name (<c>bqx-ml-extract-7x2kq</c>), not its resource name.</summary>
+    public bool ShortExecutionName { get; init; }
     public List<FakeRunExecution> Executions { get; } = new();
 }
 

@@ -1096,7 +1096,7 @@ public static class FakeRoutes
         if (job.Executions.Count > 0)
         {
             var last = job.Executions.OrderBy(e => e.CreateTime).Last();
-            var latest = new JsonObject { ["name"] = $"{name}/executions/{last.Name}", ["createTime"] = Rfc3339(last.CreateTime) };
+            var latest = new JsonObject { ["name"] = job.ShortExecutionName ? last.Name : $"{name}/executions/{last.Name}", ["createTime"] = Rfc3339(last.CreateTime) };
             if (last.CompletionTime is { } done)
             {
                 latest["completionTime"] = Rfc3339(done);

@@ -19,7 +19,7 @@ public sealed class InfrastructureCmdletTests
         Assert.All(probe.Sets, s => Assert.False(s.Mandatory || s.ValueFromPipeline || s.ValueFromPipelineByPropertyName));
         Assert.Contains(cmdlet.AllNamesAndAliases(), n => n.Name == "WhatIf");
         Assert.Equal(
-            new[] { "Check", "CredentialPath", "Offline", "Path", "ProbeWrite", "Profile", "ProjectId", "Quiet", "ThrottleLimit" },
+            new[] { "Check", "CredentialPath", "Offline", "Path", "ProbeWrite", "Profile", "ProjectId", "Quiet", "ThrottleLimit", "TimeoutSec" },
             cmdlet.Parameters.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 }

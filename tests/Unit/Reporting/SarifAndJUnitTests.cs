@@ -14,10 +14,34 @@ public class SarifAndJUnitTests
 {
     private static string SchemaPath(string name) => Path.Combine(RepoPaths.Shared!, "schemas", name);
 
-    private static IReadOnlyList<string> ValidateSarif(string sarif)
+    /// <summary>The SARIF 2.1.0 schema (JSON Schema draft-04), read once by NJsonSchema.</summary>
+    private static readonly Lazy<NJsonSchema.JsonSchema> SarifSchema = new(() =>
+        NJsonSchema.JsonSchema.FromFileAsync(SchemaPath("sarif-schema-2.1.0.json")).GetAwaiter().GetResult());
+
+    /// <summary>Every violation, with its JSON path (the ones under an anyOf/oneOf branch included).</summary>
+    private static IReadOnlyList<string> ValidateSarif(string sarif) =>
+        Flatten(SarifSchema.Value.Validate(sarif)).Select(e => $"{e.Path}: {e.Kind}").ToList();
+
+    private static IEnumerable<NJsonSchema.Validation.ValidationError> Flatten(IEnumerable<NJsonSchema.Validation.ValidationError> errors) =>
+        errors.SelectMany(e => e switch
+        {
+            NJsonSchema.Validation.ChildSchemaValidationError child => new[] { e }.Concat(Flatten(child.Errors.SelectMany(kv => kv.Value))),
+            NJsonSchema.Validation.MultiTypeValidationError types => new[] { e }.Concat(Flatten(types.Errors.SelectMany(kv => kv.Value))),
+            _ => new[] { e },
+        });
+
+    [SharedFact("validating SARIF against schemas/sarif-schema-2.1.0.json")]
+    public void SarifSchema_WhenAResultBreaksIt_ShouldNameTheViolation()
     {
-        using var doc = JsonDocument.Parse(sarif);
-        return JsonSchemaDraft4.Load(SchemaPath("sarif-schema-2.1.0.json")).Validate(doc.RootElement);
+        var sarif = SarifReportWriter.Write(ExampleResult);
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(sarif)!;
+        broken["runs"]![0]!["results"]![0]!["level"] = "fatal";   // not in the level enum
+        broken["runs"]![0]!["tool"]!["driver"]!.AsObject().Remove("name"); // required
+
+        var errors = ValidateSarif(broken.ToJsonString());
+
+        Assert.Contains(errors, e => e.Contains("level", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("PropertyRequired", StringComparison.Ordinal));
     }
 
     private static List<string> ValidateJUnit(string xml)

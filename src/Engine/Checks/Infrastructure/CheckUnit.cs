@@ -140,8 +140,20 @@ internal static class CheckErrors
                 "Retry later, or raise the quota named in the evidence (console: IAM & Admin > Quotas)."),
             GcpErrorKind.Transient => (InfraCheckStatus.NotVerified, "not measured: the service did not answer",
                 "Retry; the service failed or timed out on every attempt (see evidence)."),
+            GcpErrorKind.MalformedResponse when e is GcpMalformedResponseException { Lacking: { } field } =>
+                (InfraCheckStatus.Error, $"the response could not be read: response lacks {field}",
+                "The answer lacks a field the check needs to judge; if it persists, the endpoint does not speak Google's published API (check gcp.endpoints / BQXAUDIT_GCP_ENDPOINT)."),
             GcpErrorKind.MalformedResponse => (InfraCheckStatus.Error, "the response could not be read",
                 "Retry; if it persists, the endpoint does not speak Google's published API (check gcp.endpoints / BQXAUDIT_GCP_ENDPOINT)."),
+            GcpErrorKind.ResponseTooLarge => (InfraCheckStatus.Error, $"the response could not be read: larger than the response cap ({e.Location})",
+                "The endpoint sent more than any answer of this call should hold; check gcp.endpoints / BQXAUDIT_GCP_ENDPOINT, or the proxy in between."),
+            GcpErrorKind.Redirected => (InfraCheckStatus.Error, $"the call was redirected ({e.Reason}); redirects are not followed",
+                "A Google API never redirects these calls: check gcp.endpoints / BQXAUDIT_GCP_ENDPOINT, or the proxy in between."),
+            GcpErrorKind.DeadlineExceeded when e is GcpRetryRefusedException refused => (InfraCheckStatus.NotVerified,
+                $"not measured: the server asked to retry after {refused.RetryAfter.TotalSeconds:0} s, beyond the cloud deadline",
+                "Retry later, or give the audit a longer cloud deadline (--timeout / -TimeoutSec) if the wait is acceptable."),
+            GcpErrorKind.DeadlineExceeded => (InfraCheckStatus.NotVerified, "not measured: the cloud deadline passed before the check finished",
+                "Re-run with a longer cloud deadline (--timeout / -TimeoutSec), or find out why the service answers slowly (see evidence)."),
             _ => (InfraCheckStatus.Error, $"the call failed ({e.Reason ?? e.Kind.ToString()})", "See the evidence for the server's message."),
         };
         var row = plan.Row(status, actual, remedy);

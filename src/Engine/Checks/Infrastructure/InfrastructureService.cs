@@ -348,6 +348,11 @@ public sealed class InfrastructureService
         {
             rows = unit.Plan.Select(p => CheckErrors.Row(p, e, context.Project, unit.AuditOnly)).ToArray();
         }
+        catch (OperationCanceledException e) when (context.Session.Deadline.Passed)
+        {
+            var passed = context.Session.DeadlineExceeded(null, e);
+            rows = unit.Plan.Select(p => CheckErrors.Row(p, passed, context.Project, unit.AuditOnly)).ToArray();
+        }
         catch (Exception e)
         {
             var message = SecretRedactor.Redact($"{e.GetType().Name}: {e.Message}");

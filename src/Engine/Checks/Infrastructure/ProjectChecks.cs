@@ -18,7 +18,7 @@ internal sealed class ProjectCheck : CheckUnit
     {
         var project = await new ProjectApi(context.Session, calls).GetProjectAsync(context.Project, context.Cancellation).ConfigureAwait(false);
         var plan = Plan[0];
-        var state = project.State ?? "STATE_UNSPECIFIED";
+        var state = GcpMalformedResponseException.Require(project.State, GcpMethods.ProjectsGet, "state");
         var number = project.Name is { } n && n.StartsWith("projects/", StringComparison.Ordinal) ? n["projects/".Length..] : null;
         var row = state == "ACTIVE"
             ? plan.Row(InfraCheckStatus.Ready, $"ACTIVE (project number {number})")
@@ -57,6 +57,8 @@ internal sealed class BillingCheck : CheckUnit
     public override async Task<IReadOnlyList<InfraCheck>> RunAsync(CheckContext context, CallRecorder calls)
     {
         var info = await new ProjectApi(context.Session, calls).GetBillingInfoAsync(context.Project, context.Cancellation).ConfigureAwait(false);
+        // An absent billingEnabled means false (proto3 JSON leaves false out), but only in an answer that is a billing info at all.
+        GcpMalformedResponseException.Require(info.Name, GcpMethods.GetBillingInfo, "name");
         var plan = Plan[0];
         var enabled = info.BillingEnabled == true;
         var row = enabled
@@ -126,9 +128,13 @@ internal sealed class ApiCheck : CheckUnit
                 row = plan.Row(InfraCheckStatus.Blocked, $"DISABLED: {requirement.Service} is not enabled in project {context.Project}",
                     CheckErrors.EnableRemedy(requirement.Service, context.Project));
             }
+            else if (found.State is not { Length: > 0 })
+            {
+                throw GcpMalformedResponseException.Lacks(GcpMethods.ServicesBatchGet, "services[].state", requirement.Service);
+            }
             else
             {
-                row = plan.Row(InfraCheckStatus.NotVerified, found.State ?? "STATE_UNSPECIFIED", CheckErrors.EnableRemedy(requirement.Service, context.Project));
+                row = plan.Row(InfraCheckStatus.NotVerified, found.State, CheckErrors.EnableRemedy(requirement.Service, context.Project));
             }
 
             if (found is not null)

@@ -139,6 +139,7 @@ internal sealed class CostMonitoringCheck : CheckUnit
     {
         var plan = Plan[0];
         var info = await new ProjectApi(context.Session, calls).GetBillingInfoAsync(context.Project, context.Cancellation).ConfigureAwait(false);
+        GcpMalformedResponseException.Require(info.Name, GcpMethods.GetBillingInfo, "name");
         var account = info.BillingAccountName;
         var billingEvidence = new Evidence("api", "GET cloudbilling.projects.getBillingInfo 200",
             $"billingEnabled {(info.BillingEnabled == true ? "true" : "false")}, account {account ?? "(none)"}");

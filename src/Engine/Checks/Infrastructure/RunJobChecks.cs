@@ -58,11 +58,12 @@ internal sealed class CloudRunJobCheck : CheckUnit
             return new[] { missing };
         }
 
-        var task = job.Template?.Template;
-        var image = task?.Containers.FirstOrDefault()?.Image;
-        var account = task?.ServiceAccount is { Length: > 0 } sa ? sa : null;
+        // A verdict needs the job's terminal condition and its task template: an answer without them is an error, not "unspecified".
+        var task = GcpMalformedResponseException.Require(job.Template?.Template, GcpMethods.RunJobsGet, "template.template");
+        var image = task.Containers.FirstOrDefault()?.Image;
+        var account = task.ServiceAccount is { Length: > 0 } sa ? sa : null;
         var condition = job.TerminalCondition;
-        var state = condition?.State ?? "STATE_UNSPECIFIED";
+        var state = GcpMalformedResponseException.Require(condition?.State, GcpMethods.RunJobsGet, "terminalCondition.state");
         var evidence = new List<Evidence>
         {
             new("api", "GET run.projects.locations.jobs.get 200",
@@ -70,7 +71,7 @@ internal sealed class CloudRunJobCheck : CheckUnit
                 + $"service account {account ?? "absent, so the project's default"}, {job.ExecutionCount ?? 0} execution(s)"),
         };
 
-        var (execution, executionNote) = await LatestExecutionAsync(api, job, context, evidence).ConfigureAwait(false);
+        var (execution, executionNote) = await LatestExecutionAsync(api, job, context, region, name, evidence).ConfigureAwait(false);
 
         var problems = new List<string>();
         var remedies = new List<string>();
@@ -112,7 +113,7 @@ internal sealed class CloudRunJobCheck : CheckUnit
 
         if (executionNote.Problem is { } executionProblem)
         {
-            Worse(InfraCheckStatus.Partial);
+            Worse(executionNote.Status);
             problems.Add(executionProblem);
             remedies.Add(executionNote.Remedy!);
         }
@@ -144,7 +145,8 @@ internal sealed class CloudRunJobCheck : CheckUnit
     }
 
     /// <summary>The latest execution's facts; a failure to read it is noted, never fatal to the job's row.</summary>
-    private static async Task<(Dictionary<string, object>? Facts, ExecutionNote Note)> LatestExecutionAsync(RunApi api, GoogleCloudRunV2Job job, CheckContext context, List<Evidence> evidence)
+    private static async Task<(Dictionary<string, object>? Facts, ExecutionNote Note)> LatestExecutionAsync(RunApi api, GoogleCloudRunV2Job job, CheckContext context,
+        string region, string jobName, List<Evidence> evidence)
     {
         var reference = job.LatestCreatedExecution;
         if (reference?.Name is not { Length: > 0 } executionName)
@@ -156,7 +158,11 @@ internal sealed class CloudRunJobCheck : CheckUnit
         GoogleCloudRunV2Execution execution;
         try
         {
-            execution = await api.GetExecutionAsync(executionName, context.Cancellation).ConfigureAwait(false);
+            execution = await api.GetExecutionAsync(ExecutionResourceName(executionName, job.Name, context.Project, region, jobName), context.Cancellation).ConfigureAwait(false);
+            if (ExecutionStatusOrNull(execution) is null)
+            {
+                throw GcpMalformedResponseException.Lacks(GcpMethods.RunExecutionsGet, "state", "no Completed condition, start or completion time");
+            }
         }
         catch (GcpException e) when (e.Kind is not GcpErrorKind.CredentialsMissing)
         {
@@ -175,6 +181,13 @@ internal sealed class CloudRunJobCheck : CheckUnit
             var remedy = e.Kind == GcpErrorKind.PermissionDenied
                 ? $"Grant the caller {Roles.For("run.executions.get")} to read executions."
                 : "Retry; the execution could not be read (see evidence).";
+            if (e is GcpMalformedResponseException { Lacking: { } lacking })
+            {
+                // An answer that cannot be judged is an error of the row, not a guess at how the execution went.
+                return (facts, new ExecutionNote($"{shortName}: response lacks {lacking}", $"latest execution {shortName}: response lacks {lacking}",
+                    "The execution's answer lacks the fields its status is read from; check gcp.endpoints.run / BQXAUDIT_GCP_ENDPOINT.", InfraCheckStatus.Error));
+            }
+
             return (facts, new ExecutionNote($"{shortName} not read ({e.Kind})", $"latest execution not read ({e.Kind})", remedy));
         }
 
@@ -225,10 +238,32 @@ internal sealed class CloudRunJobCheck : CheckUnit
             : (result, new ExecutionNote(summary, null, null));
     }
 
-    /// <summary>Succeeded, Failed, Cancelled, Running or Pending, from the Completed condition, else from the counts.</summary>
-    internal static string ExecutionStatus(GoogleCloudRunV2Execution execution)
+    /// <summary>
+    /// The name to GET for the job's latest execution: a full resource name as given; a short name
+    /// (<c>bqx-ml-extract-7x2kq</c>) under the job's resource name, else under the profile's project, region and job
+    /// (run.v2 executions.get: <c>projects/{project}/locations/{location}/jobs/{job}/executions/{execution}</c>).
+    /// </summary>
+    internal static string ExecutionResourceName(string reported, string? jobResourceName, string project, string region, string job)
     {
-        var completed = execution.Conditions.FirstOrDefault(c => c.Type == "Completed");
+        if (reported.StartsWith("projects/", StringComparison.Ordinal))
+        {
+            return reported;
+        }
+
+        var parent = jobResourceName is { } n && n.StartsWith("projects/", StringComparison.Ordinal) && n.Split('/').Length == 6
+            ? n
+            : $"projects/{project}/locations/{region}/jobs/{job}";
+        return $"{parent}/executions/{reported.Trim('/')}";
+    }
+
+    /// <summary>Succeeded, Failed, Cancelled, Running or Pending, from the Completed condition, else from the counts.</summary>
+    internal static string ExecutionStatus(GoogleCloudRunV2Execution execution) =>
+        ExecutionStatusOrNull(execution) ?? throw GcpMalformedResponseException.Lacks(GcpMethods.RunExecutionsGet, "state");
+
+    /// <summary>Null when the answer holds nothing the status can be read from (no Completed condition, no start, completion or running count).</summary>
+    private static string? ExecutionStatusOrNull(GoogleCloudRunV2Execution execution)
+    {
+        var completed = execution.Conditions.FirstOrDefault(c => c.Type == "Completed" && c.State is { Length: > 0 });
         switch (completed?.State)
         {
             case "CONDITION_SUCCEEDED":
@@ -239,7 +274,12 @@ internal sealed class CloudRunJobCheck : CheckUnit
 
         if (execution.CompletionTime is not { Length: > 0 })
         {
-            return (execution.RunningCount ?? 0) > 0 || execution.StartTime is { Length: > 0 } ? "Running" : "Pending";
+            if ((execution.RunningCount ?? 0) > 0 || execution.StartTime is { Length: > 0 })
+            {
+                return "Running";
+            }
+
+            return completed is not null || execution.RunningCount is not null ? "Pending" : null;
         }
 
         if ((execution.CancelledCount ?? 0) > 0)
@@ -257,5 +297,5 @@ internal sealed class CloudRunJobCheck : CheckUnit
         _ => 2,
     };
 
-    private sealed record ExecutionNote(string Summary, string? Problem, string? Remedy);
+    private sealed record ExecutionNote(string Summary, string? Problem, string? Remedy, InfraCheckStatus Status = InfraCheckStatus.Partial);
 }

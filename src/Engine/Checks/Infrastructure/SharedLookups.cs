@@ -95,8 +95,9 @@ internal sealed partial class SharedLookups
             pages++;
             foreach (var table in page.Tables)
             {
-                names.Add(table.TableReference?.TableId ?? table.Id ?? "");
-                types.Add(string.Intern(table.Type ?? "TABLE"));
+                // A table without a name or type cannot be counted or checked: an error, not "" or TABLE.
+                names.Add(GcpMalformedResponseException.Require(table.TableReference?.TableId, GcpMethods.TablesList, "tables[].tableReference.tableId"));
+                types.Add(string.Intern(GcpMalformedResponseException.Require(table.Type, GcpMethods.TablesList, "tables[].type", names[^1])));
             }
         }
 

@@ -29,7 +29,7 @@ internal sealed class DatasetCheck : CheckUnit
     {
         var bigquery = new BigQueryApi(context.Session, calls);
         var meta = await bigquery.GetDatasetAsync(context.Project, dataset.Name, context.Cancellation).ConfigureAwait(false);
-        var location = meta.Location ?? "US";
+        var location = GcpMalformedResponseException.Require(meta.Location, GcpMethods.DatasetsGet, "location");
         var listing = await context.Shared.ListingAsync(dataset.Name).ConfigureAwait(false);
         foreach (var call in listing.Calls)
         {
@@ -175,9 +175,12 @@ internal sealed class BucketCheck : CheckUnit
     {
         var storage = new StorageApi(context.Session, calls);
         var meta = await storage.GetBucketAsync(bucket.Name, context.Cancellation).ConfigureAwait(false);
+        var location = GcpMalformedResponseException.Require(meta?.Location, GcpMethods.BucketsGet, "location");
+        var storageClass = GcpMalformedResponseException.Require(meta!.StorageClass, GcpMethods.BucketsGet, "storageClass");
+        var locationType = meta.LocationType is { Length: > 0 } lt ? lt : "location type not given";
         var evidence = new List<Evidence>
         {
-            new("api", "GET storage.buckets.get 200", $"location {meta.Location} ({meta.LocationType}), class {meta.StorageClass}"),
+            new("api", "GET storage.buckets.get 200", $"location {location} ({locationType}), class {storageClass}"),
         };
         var prefixes = new SortedDictionary<string, object>(StringComparer.Ordinal);
         var parts = new List<string>();
@@ -191,15 +194,16 @@ internal sealed class BucketCheck : CheckUnit
             await foreach (var page in storage.ListObjectPagesAsync(bucket.Name, prefix, context.Cancellation).ConfigureAwait(false))
             {
                 pages++;
-                foreach (var item in page.Items)
+                foreach (var item in page)
                 {
                     count++;
-                    bytes += (long)Math.Min(item.Size ?? 0, long.MaxValue);
-                    var updated = item.Updated ?? item.TimeCreated;
+                    var name = GcpMalformedResponseException.Require(item.Name, GcpMethods.ObjectsList, "items[].name");
+                    bytes += (long)Math.Min(GcpMalformedResponseException.Require(item.Size, GcpMethods.ObjectsList, "items[].size", name), long.MaxValue);
+                    var updated = item.UpdatedDateTimeOffset ?? item.TimeCreatedDateTimeOffset;
                     if (updated is { } u && (newest is null || u > newest))
                     {
                         newest = u;
-                        newestName = item.Name;
+                        newestName = name;
                     }
                 }
             }
@@ -222,14 +226,14 @@ internal sealed class BucketCheck : CheckUnit
         }
 
         var plan = Plan[0];
-        var actual = $"{meta.Location} ({meta.LocationType}), {meta.StorageClass}" + (parts.Count > 0 ? "; " + string.Join("; ", parts) : "");
+        var actual = $"{location} ({locationType}), {storageClass}" + (parts.Count > 0 ? "; " + string.Join("; ", parts) : "");
         var row = empty.Count == 0
             ? plan.Row(InfraCheckStatus.Ready, actual)
             : plan.Row(InfraCheckStatus.Partial, actual,
                 $"Nothing under {string.Join(", ", empty.Select(p => $"gs://{bucket.Name}/{p}"))}: the objects the pipeline reads there are missing; check buckets[].prefixes or that the job writing them ran.");
-        row.Details["Location"] = meta.Location ?? "";
+        row.Details["Location"] = location;
         row.Details["LocationType"] = meta.LocationType ?? "";
-        row.Details["StorageClass"] = meta.StorageClass ?? "";
+        row.Details["StorageClass"] = storageClass;
         row.Details["Prefixes"] = prefixes;
         row.Evidence.AddRange(evidence);
         return new[] { row };
