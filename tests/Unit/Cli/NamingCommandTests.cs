@@ -31,7 +31,7 @@ public class NamingCommandTests
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        Assert.Contains("M008: 123 names", output);
+        Assert.Contains("M008: 135 names", output);
         Assert.Matches(@"cov\s+NonCompliant\s+AlphabeticalOrder\s+\d+", output);
     }
 

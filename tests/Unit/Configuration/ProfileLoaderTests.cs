@@ -21,9 +21,18 @@ public class ProfileLoaderTests
         Assert.Equal("M008-4C", phase.Id);
         Assert.Equal("M008 Phase 4C", phase.Name);
         Assert.Equal(6, phase.Tasks.Count);
+        Assert.Equal("2025-12-14", phase.PlannedStart);
         Assert.Equal(1596, phase.Tasks[0].Tables!.Count);
-        Assert.Equal(224, phase.Tasks[1].Tables!.From);
-        Assert.Equal(56, phase.Tasks[1].Tables!.To);
+        // The mandate rejected LAG consolidation and approved renaming the 224 LAG tables in place.
+        Assert.Equal("LAG rename", phase.Tasks[1].Name);
+        Assert.Equal(224, phase.Tasks[1].Tables!.Count);
+        Assert.DoesNotContain(phase.Tasks, t => t.Action == TaskActions.ConsolidateTables);
+        Assert.Equal(new[] { "renameTables", "renameTables", "renameTables", "renameTables", "createViews", "validateRowCounts" }, phase.Tasks.Select(t => t.Action));
+        Assert.Contains("scripts/validate_v2_migration.py", phase.Tasks[5].ScriptGlobs);
+        Assert.Equal("P1", phase.Tasks[4].PriorityIfMissing);
+        Assert.Equal(54, Assert.Single(profile.Datasets, d => d.Name == "bqx_ml_v3_analytics_v2").ExpectedTables);
+        Assert.Equal(2210, Assert.Single(profile.Datasets, d => d.Name == "bqx_bq_uscen1_v2").ExpectedTables);
+        Assert.DoesNotContain(profile.Datasets, d => d.Name == "bqx_ml_v3_models");
         Assert.All(phase.Tasks, t => Assert.NotEmpty(t.ScriptGlobs));
         Assert.All(phase.Tasks, t => Assert.NotNull(t.CreationHours));
         Assert.Equal("BA_AUDIT_SUMMARY", profile.Reports.SummaryName);
