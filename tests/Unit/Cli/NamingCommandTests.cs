@@ -46,6 +46,22 @@ public class NamingCommandTests
     }
 
     [Fact]
+    public void NamingAndRenamePlan_WhenTheProfilesTableListingIsAbsent_ShouldExitThreeNamingTheFile()
+    {
+        using var dir = new TempDir();
+        dir.Write("bqxaudit.yaml", "name: t\ndatasets: [ { name: ds, tableListFile: tables.txt } ]\nmandates:\n  - id: M\n    kind: naming\n    datasets: [ ds ]\n" +
+                                   "    values: { x: [ a ] }\n    families: [ { id: f, patterns: [ \"t_{x}\" ] } ]\n");
+
+        foreach (var command in new[] { "naming", "rename-plan" })
+        {
+            var (code, _, error) = Run(command, dir.Path, "--offline");
+            Assert.Equal(3, code);
+            Assert.Contains("tables.txt", error);
+            Assert.Contains("not found", error);
+        }
+    }
+
+    [Fact]
     public void Naming_WhenTableFileMissing_ShouldExitThreeNamingIt()
     {
         var (code, _, error) = Run("naming", RepoPaths.Example, "--tables", "/nonexistent/tables.txt");

@@ -193,4 +193,25 @@ public class ProfileLoaderTests
         Assert.Equal(3, profile.Phases[0].Tasks[1].Tables!.Count);
         Assert.Equal("5 → 2", profile.Phases[0].Tasks[0].Tables!.ToString());
     }
+
+    [Fact]
+    public void Parse_WhenATaskNamesAnUnknownActionOrThePlannedStartIsNoDate_ShouldReportEachAtItsPosition()
+    {
+        var yaml = "name: t\nphases:\n  - id: P\n    plannedStart: 2025-13-45\n    tasks:\n      - { name: A, action: renameAll }\n";
+
+        var e = Assert.Throws<BqxException>(() => ProfileLoader.Parse(yaml, "t.yaml"));
+
+        Assert.Contains("t.yaml:6:", e.Message);
+        Assert.Contains("renameAll", e.Message);
+        Assert.Contains("t.yaml:4:19: 'phases[0].plannedStart': '2025-13-45' is not a date", e.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenATaskGivesNoAction_ShouldDefaultToCustom()
+    {
+        var profile = ProfileLoader.Parse("name: t\nphases:\n  - id: P\n    tasks:\n      - { name: A, scriptGlobs: [ a.py ] }\n", "t.yaml");
+
+        Assert.Equal(TaskActions.Custom, profile.Phases[0].Tasks[0].Action);
+        Assert.Null(profile.Phases[0].PlannedStart);
+    }
 }

@@ -623,7 +623,7 @@ internal sealed class PythonOperations
             }
 
             variable = c.Variable;
-            values.AddRange(c.Values);
+            values.InsertRange(0, c.Values); // the chain is read upwards; keep source order
             if (keyword == "if")
             {
                 return new TemplateGuard { Variable = variable, Values = values.Distinct(StringComparer.Ordinal).ToList(), Negated = true, Line = tk[lines[elseLine].First].Line };
