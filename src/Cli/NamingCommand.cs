@@ -59,7 +59,8 @@ internal sealed class NamingCommand
                 app.Output.WriteLine($"{results.Count} names: " + string.Join(", ", results.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}")));
             }
 
-            return ExitCodes.Success;
+            // Bad input (an absent or unreadable listing, a bad line) was reported on standard error: exit 3, as for any input error.
+            return host.ErrorCount > 0 ? ExitCodes.UsageOrInput : ExitCodes.Success;
         }));
         return command;
     }

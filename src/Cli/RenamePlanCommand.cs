@@ -42,10 +42,12 @@ internal sealed class RenamePlanCommand
                 RenamePlanWriter.WriteCsv(plan, csvPath, host, parse.GetValue(force));
             }
 
+            // Bad input (an absent or unreadable listing, a bad line) was reported on standard error: exit 3, as for any input error.
+            var exit = host.ErrorCount > 0 ? ExitCodes.UsageOrInput : ExitCodes.Success;
             if (parse.GetValue(common.Format) == OutputFormat.Json)
             {
                 JsonOutput.WriteArray(app.Output, plan);
-                return ExitCodes.Success;
+                return exit;
             }
 
             TableWriter.Write(app.Output, plan,
@@ -55,7 +57,7 @@ internal sealed class RenamePlanCommand
                 ("Note", p => p.CollidesWith is { } c ? $"collides with {c}" : p.Reason));
             app.Output.WriteLine();
             app.Output.WriteLine($"{plan.Count} tables: " + string.Join(", ", plan.GroupBy(p => p.Action).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}")));
-            return ExitCodes.Success;
+            return exit;
         }));
         return command;
     }

@@ -12,6 +12,12 @@ public sealed class AuditRun
     /// <summary>The profile file, or <c>embedded:NAME</c>.</summary>
     public string ProfileSource { get; set; } = "";
 
+    /// <summary>True when the root had no bqxaudit.yaml and no profile was named, so the embedded profile was applied.</summary>
+    public bool EmbeddedProfileApplied { get; set; }
+
+    /// <summary>What of the profile does not fit the audited root: task globs that match no file, table list files that are absent.</summary>
+    public List<string> ProfileMismatches { get; set; } = new();
+
     /// <summary>The audited root as given (relative paths stay relative so reports are portable).</summary>
     public string Root { get; set; } = "";
 

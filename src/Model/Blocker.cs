@@ -35,11 +35,18 @@ public sealed class Blocker
     public string Category { get; set; } = "";
     public string Description { get; set; } = "";
     public string Impact { get; set; } = "";
+    /// <summary>The phase whose scripts, datasets, jobs, buckets, APIs or dependencies it touches; null for a repository finding.</summary>
     public string? AffectedPhase { get; set; }
     public HoursRange? EstimatedDelay { get; set; }
     public string Mitigation { get; set; } = "";
     public string? Workaround { get; set; }
     public string RecommendedAction { get; set; } = "";
+
+    /// <summary>
+    /// What resolves it when one action resolves several blockers (e.g. <c>run-online</c>: measuring the cloud); blockers
+    /// with the same value count once on the critical path. Null: its own resolution.
+    /// </summary>
+    public string? ResolvedBy { get; set; }
 
     /// <summary>The rule id of the rule table that raised it, e.g. <c>script.missing-phase-task</c>.</summary>
     public string Rule { get; set; } = "";

@@ -49,6 +49,15 @@ public sealed class PhaseTask
 
     public List<string> Scripts { get; set; } = new();
 
+    /// <summary>What the task does to tables (the profile's <c>action</c>: renameTables, createViews, validateRowCounts …).</summary>
+    public string Action { get; set; } = "custom";
+
+    /// <summary>Files that match the task's globs but do not perform its action (so they do not satisfy it).</summary>
+    public List<string> NotPerforming { get; set; } = new();
+
+    /// <summary>How the scripts perform the action, or why the task is Missing ("matches the globs but renames nothing: …").</summary>
+    public string? Reason { get; set; }
+
     /// <summary>Hours to create the script, from the profile, when it is missing.</summary>
     public HoursRange? CreationHours { get; set; }
 

@@ -12,6 +12,12 @@ public enum RenameAction
     /// <summary>Target already exists or another table maps to it too (CollidesWith): renaming would fail or clash.</summary>
     Collision,
 
+    /// <summary>
+    /// A variant-less legacy table whose twin already exists under a mandated name (CollidesWith): verify row
+    /// parity with the twin, then drop it or keep it as a grace view; never renamed onto the twin.
+    /// </summary>
+    Duplicate,
+
     /// <summary>No deterministic target, or BigQuery cannot rename this table; a person decides (Reason).</summary>
     Manual,
 
@@ -36,7 +42,7 @@ public sealed class RenamePlanItem
 
     public RenameAction Action { get; set; }
 
-    /// <summary>For Collision: the existing table named Target, or the other tables that map to Target.</summary>
+    /// <summary>For Collision: the existing table named Target, or the other tables that map to Target; for Duplicate: the twins.</summary>
     public string? CollidesWith { get; set; }
 
     /// <summary>The family the name belongs to, when any.</summary>
@@ -45,11 +51,14 @@ public sealed class RenamePlanItem
     /// <summary>Why the action is what it is (Manual, Collision, an exemption).</summary>
     public string? Reason { get; set; }
 
-    /// <summary><c>ALTER TABLE `project.dataset.old` RENAME TO new;</c> for Rename items.</summary>
+    /// <summary><c>ALTER TABLE `project.dataset.old` RENAME TO new;</c> for Rename items; the row-parity query for Duplicate items.</summary>
     public string? Ddl { get; set; }
 
     /// <summary>The view under the old name, with an expiration, created after the rename (Rename items).</summary>
     public string? GraceViewDdl { get; set; }
+
+    /// <summary>Where the variant of a variant-less name comes from: the generator that writes it without a marker (file:line), when one does.</summary>
+    public string? VariantEvidence { get; set; }
 
     public override string ToString() => Target is null ? $"{Source} {Action}" : $"{Source} -> {Target} {Action}";
 }

@@ -144,6 +144,12 @@ public sealed class ScriptRecord
     /// <summary>SQL string literals, kept for cost estimation.</summary>
     public List<string> SqlStatements { get; set; } = new();
 
+    /// <summary>What the script does to BigQuery tables and local files (rename, copy, create view, drop, count rows …), each with its line.</summary>
+    public List<ScriptOperation> Operations { get; set; } = new();
+
+    /// <summary>True when the script touches no cloud service at all: it only reads and writes local files.</summary>
+    public bool LocalFilesOnly { get; set; }
+
     /// <summary>Dockerfile FROM images and Cloud Build step images.</summary>
     public List<string> BaseImages { get; set; } = new();
 
@@ -184,4 +190,10 @@ public sealed class NameTemplate
 
     /// <summary>Placeholder expression → the literal values it iterates over; a placeholder absent here is unresolved.</summary>
     public Dictionary<string, List<string>> Values { get; set; } = new();
+
+    /// <summary>The variable the name is assigned to (<c>table_name = f"…"</c>), when it is.</summary>
+    public string? AssignedTo { get; set; }
+
+    /// <summary>The branch the name is built under (<c>if source_variant == 'bqx':</c>), when its test compares with literals.</summary>
+    public TemplateGuard? Guard { get; set; }
 }

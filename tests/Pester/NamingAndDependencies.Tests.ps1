@@ -16,7 +16,7 @@ Describe 'Test-BqxNamingCompliance' {
     It 'classifies the profile table listing of the example' {
         $results = @(Test-BqxNamingCompliance -Path $example)
 
-        $results.Count | Should -Be 123
+        $results.Count | Should -Be 135
         $results[0].GetType().FullName | Should -Be 'BqxAudit.Model.NamingResult'
         @($results | Where-Object Status -eq 'NonCompliant').Count | Should -BeGreaterThan 0
     }

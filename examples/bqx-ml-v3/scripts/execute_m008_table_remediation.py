@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Remediate the 364 primary-family tables that violate M008 naming."""
+"""Remediate the 364 primary-family tables that violate M008 naming.
+
+- DELETE 12 duplicate primary tables (variant-less copies whose idx and bqx twins exist)
+- RENAME the others to their compliant names
+"""
 import argparse
 import json
 
@@ -16,7 +20,10 @@ def main():
     client = bigquery.Client(project="bqx-ml")
     with open(args.report) as f:
         violations = json.load(f)
-    for name in violations:
+    for name in violations["duplicates"]:
+        if args.execute:
+            client.query(f"DROP TABLE `bqx-ml.bqx_ml_v3_features_v2.{name}`").result()
+    for name in violations["renames"]:
         target = suggest_name(name)
         if args.execute:
             client.query(f"ALTER TABLE `bqx-ml.bqx_ml_v3_features_v2.{name}` RENAME TO {target}").result()

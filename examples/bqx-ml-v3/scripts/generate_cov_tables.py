@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Generate COV tables (pairwise covariance features) for every pair of pairs.
 
-Names are cov_{feature_type}_{variant}_{pair1}_{pair2}. The mandate (M008) wants the two
-pairs in alphabetical order; this generator iterates PAIRS as listed, so some names it
-builds put them the other way round.
+The BQX variant keeps the legacy names, cov_{feature_type}_{pair1}_{pair2}, without a variant
+word; the IDX variant is written as cov_{feature_type}_idx_{pair1}_{pair2}. This generator
+iterates PAIRS as listed, so some names it builds put the two pairs the wrong way round.
 """
 import argparse
 
@@ -26,7 +26,10 @@ def main():
                 for pair2 in PAIRS:
                     if pair1 == pair2:
                         continue
-                    table = f"cov_{feature_type}_{variant}_{pair1}_{pair2}"
+                    if variant == "bqx":
+                        table = f"cov_{feature_type}_{pair1}_{pair2}"
+                    else:
+                        table = f"cov_{feature_type}_idx_{pair1}_{pair2}"
                     client.query(
                         f"CREATE OR REPLACE TABLE `bqx-ml.{args.dataset}.{table}` AS "
                         f"SELECT * FROM `bqx-ml.bqx_bq_uscen1_v2.{pair1}` a JOIN `bqx-ml.bqx_bq_uscen1_v2.{pair2}` b USING (interval_time)"

@@ -1,26 +1,23 @@
 #!/usr/bin/env python3
-"""Validate row counts and schemas of renamed tables against their sources."""
-import argparse
-import sys
+"""Check the column names of the feature catalogue against M008 and write a report.
 
-from google.cloud import bigquery
+Reads the catalogue JSON and writes M008_COLUMN_REPORT.md; it queries no table and counts no rows.
+"""
+import json
+import re
+
 from tabulate import tabulate
+
+COLUMN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", default="bqx_ml_v3_features_v2")
-    parser.add_argument("--sample", type=int, default=50, help="tables to check")
-    args = parser.parse_args()
-    client = bigquery.Client(project="bqx-ml")
-    rows = client.query(
-        "SELECT table_name, total_rows FROM `region-us-central1`.INFORMATION_SCHEMA.TABLE_STORAGE "
-        "WHERE table_schema = 'bqx_ml_v3_features_v2' ORDER BY table_name"
-    ).result()
-    failures = [r.table_name for r in rows if r.total_rows == 0]
-    print(tabulate([[name] for name in failures], headers=["empty table"]))
-    print(f"{len(failures)} empty tables")
-    sys.exit(1 if failures else 0)
+    with open("intelligence/feature_catalogue.json") as f:
+        catalogue = json.load(f)
+    bad = [c for c in catalogue["columns"] if not COLUMN.match(c)]
+    with open("M008_COLUMN_REPORT.md", "w") as f:
+        f.write(tabulate([[c] for c in bad], headers=["non-compliant column"], tablefmt="github"))
+    print(f"{len(bad)} non-compliant columns")
 
 
 if __name__ == "__main__":

@@ -120,6 +120,10 @@ public sealed class PhaseProfile
     [ProfileKey(Description = "Working hours used for estimates.")]
     public WorkingHoursProfile WorkingHours { get; set; } = new();
 
+    [ProfileKey(Description = "The date the plan starts the phase (YYYY-MM-DD, at 09:00 of the working day's time zone, or an ISO 8601 time); the start when no --start / -StartDate is given (else the next working morning).",
+        Pattern = @"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?$")]
+    public string? PlannedStart { get; set; }
+
     [ProfileKey(Description = "The phase's tasks.")]
     public List<TaskProfile> Tasks { get; set; } = new();
 }
@@ -156,6 +160,10 @@ public sealed class TaskProfile
     [ProfileKey(Required = true, Description = "Task name.")]
     public string Name { get; set; } = "";
 
+    [ProfileKey(Description = "What the task does to tables: renameTables, createViews, validateRowCounts, consolidateTables, dropTables, report, or custom (default: any script matching the globs satisfies it). A script that matches the globs but does not perform the action does not satisfy the task.",
+        Pattern = "^(" + TaskActions.Pattern + ")$")]
+    public string Action { get; set; } = TaskActions.Custom;
+
     [ProfileKey(Description = "Tables the task claims: a number, or { from, to } when the count changes shape.")]
     public TableScope? Tables { get; set; }
 
@@ -165,7 +173,7 @@ public sealed class TaskProfile
     [ProfileKey(Description = "Hours to create the script when it is missing.")]
     public HoursEstimate? CreationHours { get; set; }
 
-    [ProfileKey(Description = "Priority of the blocker when the task's script is missing (P0–P3).", Pattern = "^P[0-3]$")]
+    [ProfileKey(Description = "Priority of the blocker when no script performs the task (P0–P3).", Pattern = "^P[0-3]$")]
     public string PriorityIfMissing { get; set; } = "P0";
 
     [ProfileKey(Description = "True when the task runs in parallel with the one before it.")]
@@ -173,6 +181,21 @@ public sealed class TaskProfile
 
     [ProfileKey(Description = "How the naming audit measures the task's scope, to compare with the claimed tables.")]
     public ScopeMeasureProfile? Measure { get; set; }
+}
+
+/// <summary>The values of a task's <c>action</c>.</summary>
+public static class TaskActions
+{
+    public const string RenameTables = "renameTables";
+    public const string CreateViews = "createViews";
+    public const string ValidateRowCounts = "validateRowCounts";
+    public const string ConsolidateTables = "consolidateTables";
+    public const string DropTables = "dropTables";
+    public const string Report = "report";
+    public const string Custom = "custom";
+
+    /// <summary>The alternatives of the schema pattern.</summary>
+    public const string Pattern = "renameTables|createViews|validateRowCounts|consolidateTables|dropTables|report|custom";
 }
 
 /// <summary>Which naming results count as a task's scope: a family, optionally only names of one status.</summary>

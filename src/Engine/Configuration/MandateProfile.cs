@@ -40,7 +40,9 @@ public sealed class MandateProfile
 /// One family of table names, e.g. <c>cov</c>: <c>cov_{feature_type}_{variant}_{pair1}_{pair2}</c>. A pattern is
 /// words separated by '_'; a word is a literal or a <c>{component}</c> whose values come from the mandate's
 /// <c>values</c> under the component's name, else under the name without trailing digits (<c>pair1</c> → <c>pair</c>),
-/// or under an explicit set (<c>{curr1:currency}</c>). The component <c>variant</c> may be missing (MissingVariant);
+/// or under an explicit set (<c>{curr1:currency}</c>). The component <c>variant</c> may be missing (MissingVariant): which
+/// variant such a name holds is never assumed; it comes from a generator in the repository that writes the family
+/// without a variant marker, or the name is planned Manual (or Duplicate, when its twin exists);
 /// the component <c>window</c> is a window suffix (WindowSuffix).
 /// </summary>
 public sealed class NamingFamilyProfile
@@ -56,9 +58,6 @@ public sealed class NamingFamilyProfile
 
     [ProfileKey(Description = "Components whose values must be in ascending alphabetical order, e.g. [pair1, pair2]; empty: no ordering rule.")]
     public List<string> Alphabetical { get; set; } = new();
-
-    [ProfileKey(Description = "The variant a variant-less name of this family holds, inserted by suggestions; unset: no suggestion for such names.")]
-    public string? DefaultVariant { get; set; }
 
     [ProfileKey(Description = "Case rule of this family: 'lower' or 'any'; default: the mandate's.", Pattern = "^(lower|any)$")]
     public string? Case { get; set; }

@@ -235,6 +235,15 @@ public static class ProfileLoader
         {
             yield return At("quotas.queryUsagePerDayTiB", "must be a number greater than 0");
         }
+
+        for (var i = 0; i < profile.Phases.Count; i++)
+        {
+            var phase = profile.Phases[i];
+            if (phase.PlannedStart is { } start && !DateTimeOffset.TryParse(start, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+            {
+                yield return At($"phases[{i}].plannedStart", $"'{start}' is not a date (YYYY-MM-DD) or an ISO 8601 time");
+            }
+        }
     }
 
     /// <summary>The deepest YAML node along a path like <c>cloudRunJobs[0].requiredBy[1]</c>.</summary>

@@ -292,13 +292,15 @@ public sealed class InventoryService
             foreach (var task in phase.Tasks)
             {
                 var matcher = Matcher(task.ScriptGlobs, Array.Empty<string>());
-                var matched = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Match(r.Path).HasMatches).ToList();
+                var globbed = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Match(r.Path).HasMatches).ToList();
+                var judgement = PhaseTaskMatching.Judge(task, globbed);
+                var matched = judgement.Performing;
                 var taskRef = new PhaseTaskRef { Phase = phase.Id, Task = task.Name };
                 foreach (var record in matched)
                 {
                     record.PhaseTasks.Add(taskRef);
                     record.Evidence.Add(new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]",
-                        $"implements task '{task.Name}' of {phase.Name ?? phase.Id} (scriptGlobs: {string.Join(", ", task.ScriptGlobs)})"));
+                        $"implements task '{task.Name}' of {phase.Name ?? phase.Id} (scriptGlobs: {string.Join(", ", task.ScriptGlobs)}; action {task.Action})"));
                     if (record.Interactive)
                     {
                         record.Findings.Add(new Finding("python.interactive-in-phase", FindingSeverity.Warning,
@@ -306,7 +308,13 @@ public sealed class InventoryService
                     }
                 }
 
-                if (matched.Count > 0)
+                PhaseTaskMatching.AddDestructiveFindings(judgement, phase, task);
+                foreach (var (record, why) in judgement.NotPerforming)
+                {
+                    record.Evidence.Add(new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]", $"does not implement task '{task.Name}': {why}"));
+                }
+
+                if (judgement.Satisfied)
                 {
                     continue;
                 }
@@ -325,10 +333,7 @@ public sealed class InventoryService
                     Recommendation = $"Create the script for '{task.Name}'{hours}",
                     Evidence =
                     {
-                        new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]",
-                            task.ScriptGlobs.Count == 0
-                                ? "the task names no scriptGlobs"
-                                : $"no inventoried file matches {string.Join(", ", task.ScriptGlobs)}"),
+                        new Evidence("profile", $"phases[{phase.Id}].tasks[{task.Name}]", judgement.Reason),
                     },
                 });
             }

@@ -55,6 +55,7 @@ public sealed class AuditService
     private const string Activity = "BqxAudit: auditing execution readiness";
     private readonly IAuditHost host;
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly List<object> namingFindings = new();
 
     public AuditService(IAuditHost host) => this.host = host;
 
@@ -88,6 +89,7 @@ public sealed class AuditService
             var inventory = new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = profile });
             result.Scripts = inventory.Records.ToList();
             result.Run.Commit = inventory.Commit;
+            ProfileFit.Apply(options, result);
 
             Step("Checking infrastructure", 25);
             var infrastructure = new InfrastructureService(host);
@@ -123,12 +125,13 @@ public sealed class AuditService
             var phaseCost = new CostEstimator(host).Estimate(options, result);
 
             Step("Deciding readiness", 90);
-            var blockers = Blockers(options, result, Array.Empty<object>());
+            var blockers = Blockers(options, result, namingFindings);
+            var decided = options.Phase is null ? profile.Phases.FirstOrDefault() : profile.Phases.FirstOrDefault(p => p.Id == options.Phase);
             result.Readiness = ReadinessService.Evaluate(new ReadinessInput
             {
                 Profile = profile,
                 Phase = options.Phase,
-                StartDate = options.StartDate ?? (options.Date is { } d
+                StartDate = options.StartDate ?? (decided is not null ? ReadinessService.PlannedStart(decided) : null) ?? (options.Date is { } d
                     ? ReadinessService.NextWorkingStart(new DateTimeOffset(d.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero), TimeZoneInfo.Utc)
                     : null),
                 Now = started,
@@ -142,7 +145,7 @@ public sealed class AuditService
             var extra = ScopeAndCostBlockers(result.Readiness, profile).ToList();
             if (extra.Count > 0)
             {
-                blockers = Blockers(options, result, extra);
+                blockers = Blockers(options, result, extra.Concat(namingFindings).ToList());
                 result.Readiness = ReadinessService.Evaluate(new ReadinessInput
                 {
                     Profile = profile,
@@ -202,6 +205,7 @@ public sealed class AuditService
             Root = options.Root,
             Profile = options.Profile,
             Live = options.Offline ? null : new LiveListingOptions { CredentialPath = options.CredentialPath, Environment = options.Environment, Http = options.Http },
+            Scripts = result.Scripts,
         };
         try
         {
@@ -210,6 +214,27 @@ public sealed class AuditService
         catch (BqxException e) when (e.Error.ErrorId == ErrorIds.InputInvalid)
         {
             host.WriteWarning($"naming audit skipped: {e.Error.Message}");
+        }
+
+        // A listing that could not be read leaves its dataset unmeasured: said in every report and, for a phase that
+        // renames tables, a blocker (collisions and twins were not checked).
+        foreach (var gap in audit.Gaps)
+        {
+            result.Run.NotMeasured.Add($"Naming {gap.Dataset}: not measured: {gap.Reason}; its table names and rename collisions were not checked");
+            foreach (var phase in options.Profile.Phases.Where(p => p.Tasks.Any(t => t.Action is TaskActions.RenameTables or TaskActions.ConsolidateTables)))
+            {
+                namingFindings.Add(new BlockerCandidate("naming.listing-unavailable", gap.Dataset, "NamingResult", gap.Reason)
+                {
+                    Phase = phase.Id,
+                    SourceDetail = "NotVerified",
+                    ResolvedBy = options.Offline ? InfraBlockers.MeasureTheCloud : null,
+                    Evidence = new[] { new Evidence("profile", gap.File is null ? $"datasets[{gap.Dataset}]" : $"datasets[{gap.Dataset}].tableListFile", gap.Reason) },
+                });
+            }
+        }
+
+        if (result.Naming.Count == 0 && audit.Gaps.Count > 0)
+        {
             return;
         }
 
@@ -226,7 +251,20 @@ public sealed class AuditService
         findings.AddRange(result.Dependencies);
         findings.AddRange(result.RenamePlan);
         findings.AddRange(extra);
-        return BlockerService.ForAudit(options.Profile).Evaluate(findings).ToList();
+        var blockers = BlockerService.ForAudit(options.Profile).Evaluate(findings).ToList();
+
+        // A blocker belongs to the decided phase only when it touches what the phase runs; the rest are repository findings.
+        var phase = options.Phase is null ? options.Profile.Phases.FirstOrDefault() : options.Profile.Phases.FirstOrDefault(p => p.Id == options.Phase);
+        if (phase is not null)
+        {
+            var scope = PhaseScope.For(options.Profile, phase, result.Scripts, result.Dependencies);
+            foreach (var b in blockers.Where(b => b.AffectedPhase is null && scope.Touches(b)))
+            {
+                b.AffectedPhase = phase.Id;
+            }
+        }
+
+        return blockers;
     }
 
     private static IEnumerable<object> ScopeAndCostBlockers(PhaseReadiness readiness, AuditProfile profile)

@@ -13,6 +13,13 @@ public sealed record BlockerCandidate(string RuleId, string Target, string Sourc
     public string? Task { get; init; }
     public string? SourceDetail { get; init; }
     public HoursRange? Delay { get; init; }
+
+    /// <summary>A priority that replaces the rule's (a task's <c>priorityIfMissing</c>).</summary>
+    public Priority? Priority { get; init; }
+
+    /// <summary>What resolves it together with other blockers (see <see cref="Blocker.ResolvedBy"/>).</summary>
+    public string? ResolvedBy { get; init; }
+
     public IReadOnlyList<Evidence> Evidence { get; init; } = Array.Empty<Evidence>();
 }
 
@@ -109,6 +116,13 @@ public sealed class BlockerService
     /// <summary>The blockers of the given findings, merged by id and sorted by priority, then category and title.</summary>
     public IReadOnlyList<Blocker> Evaluate(IEnumerable<object> findings)
     {
+        var merged = Merge(findings);
+        InfraBlockers.Describe(merged);
+        return merged;
+    }
+
+    private List<Blocker> Merge(IEnumerable<object> findings)
+    {
         var byId = new Dictionary<string, Blocker>(StringComparer.Ordinal);
         foreach (var finding in findings)
         {
@@ -172,9 +186,10 @@ public sealed class BlockerService
         {
             Id = StableId(rule.Id, c.Target),
             Title = Fill(rule.Title),
-            Priority = rule.Priority,
+            Priority = c.Priority ?? rule.Priority,
             Category = rule.Category,
             Description = c.Detail,
+            ResolvedBy = c.ResolvedBy,
             Impact = Fill(rule.Impact),
             AffectedPhase = c.Phase,
             EstimatedDelay = c.Delay ?? rule.EstimatedDelay,
@@ -221,12 +236,14 @@ public sealed class BlockerService
             foreach (var t in s.PhaseTasks)
             {
                 var task = profile.Phases.FirstOrDefault(p => p.Id == t.Phase)?.Tasks.FirstOrDefault(x => x.Name == t.Task);
-                yield return new BlockerCandidate("script.missing-phase-task", $"{t.Phase}/{t.Task}", type, $"no file matches {s.Path}")
+                var why = s.Evidence.FirstOrDefault(e => e.Source == "profile")?.Detail ?? $"no file matches {s.Path}";
+                yield return new BlockerCandidate("script.missing-phase-task", $"{t.Phase}/{t.Task}", type, why)
                 {
                     Phase = t.Phase,
                     Task = t.Task,
                     SourceDetail = nameof(ScriptStatus.Missing),
                     Delay = task?.CreationHours is { } h ? new HoursRange { Min = h.Min, Max = h.Max } : null,
+                    Priority = task is not null && Enum.TryParse<Priority>(task.PriorityIfMissing, out var p) ? p : null,
                     Evidence = s.Evidence,
                 };
             }
@@ -236,7 +253,9 @@ public sealed class BlockerService
 
         var errors = s.Findings.Where(f => f.Severity == FindingSeverity.Error).ToList();
         var style = s.Findings.Where(f => f.Severity == FindingSeverity.Warning && StyleFindingRules.Contains(f.Rule)).ToList();
-        var warnings = s.Findings.Where(f => f.Severity == FindingSeverity.Warning && !StyleFindingRules.Contains(f.Rule) && f.Rule != "python.interactive-in-phase").ToList();
+        var warnings = s.Findings.Where(f => f.Severity == FindingSeverity.Warning && !StyleFindingRules.Contains(f.Rule)
+                                             && f.Rule is not ("python.interactive-in-phase" or Inventory.PhaseTaskMatching.DestructiveNoBackupRule)).ToList();
+        var destructive = s.Findings.Where(f => f.Rule == Inventory.PhaseTaskMatching.DestructiveNoBackupRule).ToList();
         var tasks = s.PhaseTasks.Count > 0 ? s.PhaseTasks : new List<PhaseTaskRef> { new() };
         foreach (var t in tasks)
         {
@@ -257,6 +276,16 @@ public sealed class BlockerService
                 yield return new BlockerCandidate("script.interactive-phase-task", s.Path, type, $"{s.Path} calls input()")
                 {
                     Phase = phase, Task = task, SourceDetail = "Interactive", Evidence = ToEvidence(prompt),
+                };
+            }
+
+            var own = destructive.Where(f => task is not null && f.Message.Contains($"task '{task}'", StringComparison.Ordinal)).ToList();
+            if (inPhase && own.Count > 0)
+            {
+                yield return new BlockerCandidate("script.destructive-phase-task", s.Path, type, own[0].Message)
+                {
+                    Phase = phase, Task = task, SourceDetail = "Destructive", Evidence = ToEvidence(own)
+                        .Concat(s.Operations.Where(o => o.Destructive).Select(o => new Evidence("file", $"{s.Path}:{o.Line}", $"{o.Kind}: {o.Detail}"))).ToList(),
                 };
             }
 

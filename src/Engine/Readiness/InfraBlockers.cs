@@ -8,6 +8,44 @@ namespace BqxAudit.Readiness;
 /// <summary>Which blocker rule an infrastructure check raises, if any.</summary>
 internal static class InfraBlockers
 {
+    /// <summary>The <see cref="Blocker.ResolvedBy"/> of everything one measured (online, credentialed) run resolves.</summary>
+    public const string MeasureTheCloud = "a measured run: bqx-audit online with credentials that can read the project";
+
+    /// <summary>The cause of an unmeasured check, as a blocker target: <c>offline</c>, or the reason in at most 100 characters, cut at a word.</summary>
+    internal static string Cause(string? actual, InfraCheckStatus status)
+    {
+        var text = (actual ?? status.ToString()).Trim();
+        if (text.StartsWith("not measured:", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text["not measured:".Length..].Trim();
+        }
+
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (text.Length <= 100)
+        {
+            return text.Length == 0 ? status.ToString() : text;
+        }
+
+        var cut = text.LastIndexOf(' ', 100);
+        return cut > 40 ? text[..cut] : text[..100];
+    }
+
+    /// <summary>Each merged "cloud not measured" blocker says which areas and how many checks it covers.</summary>
+    public static void Describe(IEnumerable<Blocker> blockers)
+    {
+        foreach (var b in blockers.Where(b => b.Rule == "infra.not-verified"))
+        {
+            var areas = b.Evidence.Select(e => e.Detail.Split(' ', 2)[0]).Distinct(StringComparer.Ordinal).OrderBy(a => a, StringComparer.Ordinal).ToList();
+            var checks = b.Evidence.Count;
+            // One line of evidence per area, naming its targets (the infrastructure report has every check).
+            b.Evidence = b.Evidence.GroupBy(e => e.Detail.Split(' ', 2)[0], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new Evidence("api", g.Key, $"{g.Count()} check{(g.Count() == 1 ? "" : "s")} not measured: {string.Join(", ", g.Select(e => e.Location).Distinct(StringComparer.Ordinal))}"))
+                .ToList();
+            b.Description = $"{checks} check{(checks == 1 ? "" : "s")} in {areas.Count} area{(areas.Count == 1 ? "" : "s")} not measured ({string.Join(", ", areas)}): {b.Source.Target}";
+            b.Impact = $"Readiness of {string.Join(", ", areas)} is unknown, so the phase would start on unmeasured ground ({b.Source.Target})";
+        }
+    }
+
     public static IEnumerable<BlockerCandidate> From(InfraCheck c, AuditProfile profile)
     {
         const string type = nameof(InfraCheck);
@@ -20,12 +58,14 @@ internal static class InfraBlockers
 
         if (c.Status == InfraCheckStatus.NotVerified || c.Status == InfraCheckStatus.Error)
         {
-            // One blocker per kind of check: "Infrastructure not verified: BigQueryDataset", with every target as evidence.
-            yield return new BlockerCandidate("infra.not-verified", c.Kind.ToString(), type,
-                $"{c.Kind} checks were not measured ({c.Actual}); {c.Remedy}")
+            // One blocker per cause: every check unmeasured for the same reason (the run was offline, the deadline
+            // passed, the same API error) is one blocker listing the areas, resolved by one measured run.
+            var cause = Cause(c.Actual, c.Status);
+            yield return new BlockerCandidate("infra.not-verified", cause, type, $"{c.Kind}: {c.Actual}")
             {
                 SourceDetail = c.Status.ToString(),
-                Evidence = new[] { new Evidence("api", c.Target, $"{c.Status}: {c.Actual}") },
+                ResolvedBy = MeasureTheCloud,
+                Evidence = new[] { new Evidence("api", c.Target, $"{c.Kind} {c.Check}: {c.Status}: {c.Actual}") },
             };
             yield break;
         }

@@ -3,15 +3,21 @@ using static BqxAudit.Reporting.MarkdownBuilder;
 
 namespace BqxAudit.Reporting;
 
-/// <summary>EXECUTION_BLOCKER_ANALYSIS: every blocker, P0 first, in the directive's "Blocker" block format.</summary>
+/// <summary>
+/// EXECUTION_BLOCKER_ANALYSIS: the phase's blockers, P0 first, in the directive's "Blocker" block format, then the
+/// repository findings (blockers that touch nothing the phase runs) listed once, in one table. The phase's table and
+/// its resolution plan are in the readiness report; this report does not repeat them.
+/// </summary>
 internal static class BlockerReport
 {
     public static ReportDocument Build(ReportContext c)
     {
         var blockers = c.Blockers;
-        var md = new MarkdownBuilder(4096 + (blockers.Count * 1200));
-        var p0 = blockers.Count(b => b.Priority == Priority.P0);
-        var p1 = blockers.Count(b => b.Priority == Priority.P1);
+        var phase = c.PhaseBlockers;
+        var repository = c.RepositoryFindings;
+        var md = new MarkdownBuilder(4096 + (phase.Count * 1200) + (repository.Count * 300));
+        var p0 = phase.Count(b => b.Priority == Priority.P0);
+        var p1 = phase.Count(b => b.Priority == Priority.P1);
         var verdict = p0 > 0
             ? $"{ReportText.Count(p0, "P0-CRITICAL blocker")} prevent{(p0 == 1 ? "s" : "")} execution"
             : p1 > 0
@@ -19,43 +25,42 @@ internal static class BlockerReport
                 : blockers.Count == 0 ? "no blocker found in any measured area" : "only P2/P3 blockers";
         var title = ReportSections.Header(md, c, "Execution Blocker Analysis", verdict);
         md.Field("Blockers", $"{N(blockers.Count)} — {ReportSections.Counts(blockers.Select(b => b.Priority), p => p.ToString())}");
-        md.Field("Estimated delay", $"{ReportText.Hours(Sum(blockers.Where(b => b.Priority <= Priority.P1)))} for all P0 and P1 blockers, one after another; critical path {ReportText.Hours(c.Readiness.CriticalPathHours)}");
+        md.Field("Phase blockers", $"{N(phase.Count)} — {ReportSections.Counts(phase.Select(b => b.Priority), p => p.ToString())}");
+        md.Field("Repository findings", $"{N(repository.Count)} — {ReportSections.Counts(repository.Select(b => b.Priority), p => p.ToString())}");
+        md.Field("Estimated delay", $"critical path {ReportText.Hours(c.Readiness.CriticalPathHours)}: each P0 and P1 phase blocker once, and blockers one action resolves (one measured run) once together");
         md.EndBlock();
-        md.Paragraph("Priorities: P0-CRITICAL prevents execution; P1-HIGH prevents partial execution or creates high risk; P2-MEDIUM slows execution or raises cost; P3-LOW is a minor inefficiency.");
+        md.Paragraph("Priorities: P0-CRITICAL prevents execution; P1-HIGH prevents partial execution or creates high risk; P2-MEDIUM slows execution or raises cost; P3-LOW is a minor inefficiency. "
+                     + $"A blocker is the phase's when it touches what the phase runs (its scripts and what they call or import, its datasets, jobs, buckets, APIs, dependencies); the phase's table and its resolution plan are in {Code(c.FileName(Deliverable.PhaseReadiness))}.");
 
-        md.Heading(2, "All blockers");
-        if (blockers.Count == 0)
+        if (phase.Count == 0)
         {
+            md.Heading(2, "Phase blockers");
             md.Paragraph("None.");
         }
-        else
-        {
-            md.Table(
-                new[] { "Id", "Priority", "Category", "Title", "Estimated delay", "Affected phase" },
-                blockers.Select(b => (IReadOnlyList<string>)new[]
-                {
-                    Code(b.Id), ReportText.Priority(b.Priority), Text(b.Category), Text(b.Title), ReportText.HoursShort(b.EstimatedDelay), b.AffectedPhase is null ? "all" : Code(b.AffectedPhase),
-                }));
-        }
 
-        md.Heading(2, "Resolution plan");
-        if (ReportCharts.ResolutionPlanChart(c.Result) is { } gantt)
+        foreach (var group in phase.GroupBy(b => b.Priority))
         {
-            md.Paragraph($"P0 then P1 blockers of {Text(c.Readiness.PhaseName)}, one after another in working hours from {ReportText.Time(c.Readiness.StartDate)}; each bar is the longest estimated delay.");
-            md.Chart(gantt);
-        }
-        else
-        {
-            md.Paragraph("No P0 or P1 blocker in the phase: nothing to resolve before the start.");
-        }
-
-        foreach (var group in blockers.GroupBy(b => b.Priority))
-        {
-            md.Heading(2, $"{ReportText.Priority(group.Key)} blockers ({N(group.Count())})");
+            md.Heading(2, $"{ReportText.Priority(group.Key)} phase blockers ({N(group.Count())})");
             foreach (var b in group)
             {
                 Block(md, b);
             }
+        }
+
+        md.Heading(2, "Repository findings");
+        if (repository.Count == 0)
+        {
+            md.Paragraph("None: every blocker touches the phase.");
+        }
+        else
+        {
+            md.Paragraph($"Blockers that touch nothing {Text(c.Readiness.PhaseName)} runs: they do not decide its GO/NO-GO, and each is listed here once.");
+            md.Table(
+                new[] { "Id", "Priority", "Category", "Title", "Estimated delay", "Recommended action" },
+                repository.Select(b => (IReadOnlyList<string>)new[]
+                {
+                    Code(b.Id), ReportText.Priority(b.Priority), Text(b.Category), Text(b.Title), ReportText.HoursShort(b.EstimatedDelay), Text(b.RecommendedAction),
+                }));
         }
 
         md.Heading(2, "Evidence");
@@ -81,24 +86,12 @@ internal static class BlockerReport
         }
 
         md.Field("Impact", Text(b.Impact));
-        md.Field("Affected Phase", b.AffectedPhase is null ? "every phase" : Text(b.AffectedPhase));
+        md.Field("Affected Phase", b.AffectedPhase is null ? "none (a repository finding)" : Text(b.AffectedPhase));
         md.Field("Estimated Delay", ReportText.Hours(b.EstimatedDelay));
         md.Field("Mitigation", Text(b.Mitigation));
         md.Field("Workaround", string.IsNullOrEmpty(b.Workaround) ? "None" : Text(b.Workaround));
         md.Field("Recommended Action", Text(b.RecommendedAction));
         md.Field("Source", $"{Text(b.Source.Type)} {Code(b.Source.Target)}{(b.Source.Detail is null ? "" : $" ({Text(b.Source.Detail)})")}, rule {Code(b.Rule)}");
         md.EndBlock();
-    }
-
-    private static HoursRange Sum(IEnumerable<Blocker> blockers)
-    {
-        var total = new HoursRange();
-        foreach (var b in blockers)
-        {
-            total.Min += b.EstimatedDelay?.Min ?? 0;
-            total.Max += b.EstimatedDelay?.Max ?? 0;
-        }
-
-        return total;
     }
 }

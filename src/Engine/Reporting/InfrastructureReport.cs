@@ -36,7 +36,7 @@ internal static class InfrastructureReport
         {
             verdict = $"{ReportText.Status(InfraCheckStatus.NotVerified)}: {N(notVerified.Count)} of {ReportText.Count(checks.Count, "check")} not measured"
                       + (failing > 0 ? $", {N(failing)} failing" : "")
-                      + " — readiness on unmeasured ground is unknown, and each unmeasured area is a P0 blocker";
+                      + " — readiness on unmeasured ground is unknown, and the unmeasured areas are a P0 blocker (one per cause)";
         }
         else if (failing > 0)
         {
@@ -136,7 +136,7 @@ internal static class InfrastructureReport
         md.Paragraph((c.Run.Offline
                          ? "The audit ran offline: no cloud call was made, so none of these was measured. "
                          : "These checks could not be measured in this run. ")
-                     + "An unmeasured area is not assumed ready: each kind below is a P0 blocker, and the decision cannot be GO until it is measured.");
+                     + "An unmeasured area is not assumed ready: the areas below that share a cause are one P0 blocker, and the decision cannot be GO until they are measured.");
         md.Table(
             new[] { "Kind", "Checks", "Why not verified", "Remedy", "Blocker" },
             notVerified.GroupBy(x => x.Kind).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)new[]

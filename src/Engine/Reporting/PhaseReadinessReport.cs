@@ -29,17 +29,31 @@ internal static class PhaseReadinessReport
         }
 
         md.Heading(2, "Tasks");
-        md.Paragraph("Claimed scope is what the plan says; measured scope is what the audit counted (see the basis in the evidence). Missing scripts carry their creation estimate.");
+        md.Paragraph("A task is done by the scripts that perform its action (what their code does to tables, not their names); claimed scope is what the plan says, measured scope what the audit counted (see the basis in the evidence). Missing scripts carry their creation estimate.");
         md.Table(
-            new[] { "Task", "Script status", "Scripts", "Create", "Delay", "Parallel", "Claimed scope", "Measured scope", "Blockers" },
+            new[] { "Task", "Action", "Script status", "Scripts", "Create", "Delay", "Parallel", "Claimed scope", "Measured scope", "Blockers" },
             r.Tasks.Select(t => (IReadOnlyList<string>)new[]
             {
-                Text(t.Name), ReportText.Status(t.ScriptStatus), string.Join(", ", t.Scripts.Select(Code)),
+                Text(t.Name), Code(t.Action), ReportText.Status(t.ScriptStatus), string.Join(", ", t.Scripts.Select(Code)),
                 ReportText.HoursShort(t.CreationHours), t.DelayHours.Max > 0 ? ReportText.HoursShort(t.DelayHours) : "",
                 t.Parallel ? "yes" : "no", Text(t.ClaimedScope), t.MeasuredScope is { } m ? N(m) : (t.ClaimedScope is null ? "" : "not measured"),
                 string.Join(", ", c.BlockersOf(t).Select(b => Code(b.Id))),
             }),
-            new[] { false, false, false, true, true, false, true, true, false });
+            new[] { false, false, false, false, true, true, false, true, true, false });
+
+        var judged = r.Tasks.Where(t => t.Reason is not null).ToList();
+        if (judged.Count > 0)
+        {
+            md.Paragraph("How each task is judged:");
+            foreach (var t in judged)
+            {
+                md.Bullet($"**{Text(t.Name)}** ({Code(t.Action)}, {ReportText.Status(t.ScriptStatus)}): {Text(t.Reason)}");
+            }
+
+            md.EndBlock();
+        }
+
+        Destructive(md, c);
 
         md.Heading(2, "Blocker-resolution plan");
         if (ReportCharts.ResolutionPlanChart(c.Result) is { } gantt)
@@ -65,6 +79,11 @@ internal static class PhaseReadinessReport
             md.Paragraph($"Every blocker in the directive's block format: {Code(c.FileName(Deliverable.Blockers))}.");
         }
 
+        if (c.RepositoryFindings.Count > 0)
+        {
+            md.Paragraph($"{ReportText.Count(c.RepositoryFindings.Count, "repository finding")} ({ReportSections.Counts(c.RepositoryFindings.Select(b => b.Priority), p => p.ToString())}) touch nothing the phase runs; they are listed once, in {Code(c.FileName(Deliverable.Blockers))}.");
+        }
+
         Naming(md, c);
 
         md.Heading(2, "Evidence");
@@ -85,15 +104,62 @@ internal static class PhaseReadinessReport
         return new ReportDocument(Deliverable.PhaseReadiness, title, md.ToString(), md.Charts);
     }
 
+    /// <summary>Every phase script that drops or deletes: the statements, their lines, the count it states, and whether it backs up first.</summary>
+    private static void Destructive(MarkdownBuilder md, ReportContext c)
+    {
+        var phaseScripts = c.Readiness.Tasks.SelectMany(t => t.Scripts.Select(p => (Task: t.Name, Path: p))).ToList();
+        var rows = phaseScripts
+            .Select(x => (x.Task, Script: c.Scripts.FirstOrDefault(s => s.Path == x.Path)))
+            .Where(x => x.Script is not null && x.Script.Operations.Any(o => o.Destructive))
+            .ToList();
+        md.Heading(2, "Destructive operations");
+        if (rows.Count == 0)
+        {
+            md.Paragraph("No phase script drops tables or deletes rows.");
+            return;
+        }
+
+        md.Table(
+            new[] { "Script", "Task", "Statements", "Lines", "Stated tables", "Backup first", "Blockers" },
+            rows.Select(x =>
+            {
+                var s = x.Script!;
+                var ops = s.Operations.Where(o => o.Destructive).ToList();
+                var backedUp = s.Findings.Any(f => f.Rule == Inventory.PhaseTaskMatching.DestructiveRule);
+                return (IReadOnlyList<string>)new[]
+                {
+                    Code(s.Path), Text(x.Task), string.Join("; ", ops.Select(o => Text(o.Detail)).Distinct()), string.Join(", ", ops.Select(o => o.Line.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                    ops.Select(o => o.StatedCount).FirstOrDefault(n => n is not null) is { } n ? N(n) : "not stated",
+                    backedUp ? "yes" : "no ❌",
+                    string.Join(", ", c.BlockersOf(s).Where(b => b.Rule == "script.destructive-phase-task").Select(b => Code(b.Id))),
+                };
+            }),
+            new[] { false, false, false, false, true, false, false });
+    }
+
     private static void Naming(MarkdownBuilder md, ReportContext c)
     {
         md.Heading(2, "Naming compliance");
         var summary = c.Result.NamingSummary;
+        var gaps = c.Run.NotMeasured.Where(n => n.StartsWith("Naming ", StringComparison.Ordinal)).ToList();
         if (summary is null || summary.Names == 0)
         {
-            md.Paragraph("No table names were classified in this run.");
+            md.Paragraph(gaps.Count == 0 ? "No table names were classified in this run." : "Not measured: no table names were classified in this run, so rename collisions and existing twins were not checked.");
+            foreach (var g in gaps)
+            {
+                md.Bullet(Text(g));
+            }
+
+            md.EndBlock();
             return;
         }
+
+        foreach (var g in gaps)
+        {
+            md.Bullet(Text(g));
+        }
+
+        md.EndBlock();
 
         md.Field("Table names", $"{N(summary.Names)} — {string.Join(" · ", Enum.GetValues<NamingStatus>().Select(s => $"{ReportText.Status(s)} {N(summary.ByStatus.TryGetValue(s, out var n) ? n : 0)}"))}");
         if (summary.MandateId is not null)

@@ -21,14 +21,35 @@ public static class ReportCharts
         var perDay = r.WorkingHoursPerDay is > 0 and <= 24 ? r.WorkingHoursPerDay : 8;
         var cursor = r.StartDate ?? DefaultStart(result);
         var items = new List<GanttItem>();
+        var resolvedEarlier = new Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>(StringComparer.Ordinal);
         foreach (var priority in new[] { Priority.P0, Priority.P1 })
         {
             var section = ReportText.Priority(priority);
             var blockers = r.Blockers.Where(b => b.Priority == priority).ToList();
             var visible = blockers.Count <= BarsPerPriority ? blockers.Count : BarsPerPriority - 1;
+            var together = new Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>(StringComparer.Ordinal);
             foreach (var b in blockers.Take(visible))
             {
+                // Blockers one action resolves (ResolvedBy) run side by side: the plan moves on after the longest.
+                if (b.ResolvedBy is { } by && (together.TryGetValue(by, out var shared) || resolvedEarlier.TryGetValue(by, out shared)))
+                {
+                    var from = cursor;
+                    cursor = shared.Start;
+                    var end = Bar(section, $"{b.Id} {b.Title}", b.EstimatedDelay?.Max ?? 0, priority == Priority.P0);
+                    var last = end > shared.End ? end : shared.End;
+                    together[by] = (shared.Start, last);
+                    resolvedEarlier[by] = (shared.Start, last);
+                    cursor = last > from ? last : from;
+                    continue;
+                }
+
+                var start = ReadinessService.AddWorkingHours(cursor, 0, perDay, zone);
                 cursor = Bar(section, $"{b.Id} {b.Title}", b.EstimatedDelay?.Max ?? 0, priority == Priority.P0);
+                if (b.ResolvedBy is { } key)
+                {
+                    together[key] = (start, cursor);
+                    resolvedEarlier[key] = (start, cursor);
+                }
             }
 
             if (visible < blockers.Count)

@@ -13,6 +13,7 @@ internal sealed class ReportContext
     private readonly ILookup<string, Blocker> byInfra;
     private readonly ILookup<string, Blocker> byDependency;
     private readonly ILookup<string, Blocker> byOther;
+    private readonly ILookup<string, Blocker> unmeasured;
 
     private ReportContext(AuditResult result)
     {
@@ -22,6 +23,8 @@ internal sealed class ReportContext
         Dependencies = result.Dependencies.OrderBy(d => d.Type).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
         Blockers = result.Blockers.OrderBy(b => b.Priority).ToList();
         PhaseBlockers = result.Readiness.Blockers.OrderBy(b => b.Priority).ToList();
+        var inPhase = PhaseBlockers.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        RepositoryFindings = Blockers.Where(b => !inPhase.Contains(b.Id)).ToList();
 
         byScript = Blockers.Where(b => b.Source.Type == nameof(ScriptRecord)).ToLookup(b => b.Source.Target, StringComparer.Ordinal);
         byDependency = Blockers.Where(b => b.Source.Type == nameof(DependencyRecord)).ToLookup(b => b.Source.Target, StringComparer.Ordinal);
@@ -35,6 +38,7 @@ internal sealed class ReportContext
                 .Distinct(StringComparer.Ordinal).Select(t => (Target: t, Blocker: b)))
             .ToLookup(x => x.Target, x => x.Blocker, StringComparer.Ordinal);
 
+        unmeasured = Blockers.Where(b => b.Rule == "infra.not-verified").ToLookup(b => b.Source.Target, StringComparer.Ordinal);
         DateToken = ReportNames.DateToken(result);
     }
 
@@ -56,6 +60,9 @@ internal sealed class ReportContext
     /// <summary>The blockers of the decided phase, P0 first.</summary>
     public IReadOnlyList<Blocker> PhaseBlockers { get; }
 
+    /// <summary>Blockers that touch nothing the decided phase runs: repository findings, P0 first.</summary>
+    public IReadOnlyList<Blocker> RepositoryFindings { get; }
+
     public string DateToken { get; }
 
     public static ReportContext For(AuditResult result) => new(result);
@@ -74,9 +81,10 @@ internal sealed class ReportContext
         return found.Distinct().ToList();
     }
 
-    /// <summary>Blockers raised on an infrastructure check, including the unmeasured-area blocker that covers it.</summary>
+    /// <summary>Blockers raised on an infrastructure check, including the "cloud not measured" blocker of its cause.</summary>
     public IReadOnlyList<Blocker> BlockersOf(InfraCheck c) => byInfra[c.Target]
-        .Where(b => b.Source.Target == c.Target || "api:" + b.Source.Target == c.Target || b.Source.Target == c.Kind.ToString())
+        .Where(b => b.Rule != "infra.not-verified" && (b.Source.Target == c.Target || "api:" + b.Source.Target == c.Target))
+        .Concat(c.Status is InfraCheckStatus.NotVerified or InfraCheckStatus.Error ? unmeasured[BqxAudit.Readiness.InfraBlockers.Cause(c.Actual, c.Status)] : Enumerable.Empty<Blocker>())
         .Distinct().ToList();
 
     /// <summary>Blockers raised on anything other than a script, a check or a dependency (a phase task, a rename, the phase), by target.</summary>
@@ -89,7 +97,7 @@ internal sealed class ReportContext
     {
         var key = $"{Readiness.Phase}/{task.Name}";
         return byOther[key].Concat(byScript[key]).Concat(task.Scripts.SelectMany(p => byScript[p]))
-            .Where(b => b.Priority <= Priority.P1 && (b.AffectedPhase is null || b.AffectedPhase == Readiness.Phase))
+            .Where(b => b.Priority <= Priority.P1 && b.AffectedPhase == Readiness.Phase)
             .Distinct().OrderBy(b => b.Priority).ToList();
     }
 

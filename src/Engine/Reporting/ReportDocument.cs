@@ -64,6 +64,11 @@ internal static class ReportSections
         md.Heading(3, "Run");
         md.Field("Tool", $"BqxAudit {MarkdownBuilder.Text(run.ToolVersion)}");
         md.Field("Profile", $"{MarkdownBuilder.Text(run.ProfileName)} ({MarkdownBuilder.Code(run.ProfileSource)})");
+        if (run.EmbeddedProfileApplied)
+        {
+            md.Field("Profile applied", ProfileApplied(run));
+        }
+
         md.Field("Audited root", MarkdownBuilder.Code(run.Root));
         md.Field("Commit", run.Commit is null ? "not in a git work tree" : MarkdownBuilder.Code(run.Commit));
         md.Field("Project", run.ProjectId is null ? "none" : MarkdownBuilder.Code(run.ProjectId));
@@ -76,6 +81,17 @@ internal static class ReportSections
         }
 
         md.EndBlock();
+        if (run.ProfileMismatches.Count > 0)
+        {
+            md.Paragraph("What of the profile does not fit the audited root:");
+            foreach (var m in run.ProfileMismatches)
+            {
+                md.Bullet(MarkdownBuilder.Text(m));
+            }
+
+            md.EndBlock();
+        }
+
         if (run.NotMeasured.Count > 0)
         {
             md.Paragraph("Not measured in this run:");
@@ -87,6 +103,13 @@ internal static class ReportSections
             md.EndBlock();
         }
     }
+
+    /// <summary>The sentence every report carries when the embedded profile was applied.</summary>
+    public static string ProfileApplied(AuditRun run) =>
+        $"the embedded profile {MarkdownBuilder.Text(run.ProfileName)}, because the audited root has no bqxaudit.yaml; "
+        + (run.ProfileMismatches.Count == 0
+            ? "every task glob and table list file of it fits the root"
+            : $"{ReportText.Count(run.ProfileMismatches.Count, "part")} of it {(run.ProfileMismatches.Count == 1 ? "does" : "do")} not fit the root (listed below)");
 
     /// <summary>A bullet per piece of evidence under a heading naming what it is evidence for.</summary>
     public static void EvidenceList(MarkdownBuilder md, string headingMarkdown, IReadOnlyList<Evidence> evidence)

@@ -5,25 +5,25 @@ using static BqxAudit.Reporting.MarkdownBuilder;
 namespace BqxAudit.Reporting;
 
 /// <summary>
-/// The executive summary (BA_AUDIT_SUMMARY for bqx-ml-v3): the GO/NO-GO decision first, then the counts, every
-/// blocker, the six answers, what was not measured and where the details are — within three printed pages
-/// (<see cref="MaxLines"/> lines, <see cref="MaxChars"/> characters) however many findings there are.
+/// The executive summary (BA_AUDIT_SUMMARY for bqx-ml-v3): the GO/NO-GO decision first, then the counts, the phase's
+/// P0 and P1 blockers by name (the rest counted: the blocker analysis has each one), the six answers, what was not
+/// measured and where the details are — within three printed pages (<see cref="MaxLines"/> lines,
+/// <see cref="MaxChars"/> characters) however many findings there are.
 /// </summary>
 /// <remarks>
-/// Every part but the blocker list has a fixed bound (texts are cut to a length). The blocker list gets what is
-/// left: when every blocker fits as a table row (Id, priority, title) that is what it shows; otherwise the first
-/// P0/P1 blockers keep a row and the rest are named by Id, grouped by priority and rule; when even the Ids no
-/// longer fit, the list names as many as fit (P0 first), counts the rest per group and says how many are not named
-/// here and that the blocker analysis lists each one.
+/// Texts the engine writes are whole sentences that list fewer items to stay short; hostile input (a title of
+/// thousands of characters) is the only text shortened here, and only at a word, with "…". The blocker list gets the
+/// room the rest leaves: it names the phase's P0 blockers, then its P1 blockers, as long as they fit, and counts every
+/// blocker it does not name by priority, phase blockers apart from repository findings.
 /// </remarks>
 internal static class SummaryReport
 {
     public const int MaxLines = 150;
     public const int MaxChars = 9000;
 
-    private const int TitleMax = 70;
-    private const int AnswerMax = 220;
-    private const int NotMeasuredShown = 5;
+    private const int TitleMax = 200;
+    private const int AnswerMax = 480;
+    private const int NotMeasuredShown = 6;
 
     public static ReportDocument Build(ReportContext c)
     {
@@ -35,21 +35,48 @@ internal static class SummaryReport
         return new ReportDocument(Deliverable.Summary, title, top + blockers + bottom, Array.Empty<ReportChart>());
     }
 
+    /// <summary>A text of at most <paramref name="max"/> characters on one line; longer ones end at a word, with '…'.</summary>
+    internal static string Words(string? text, int max)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        var oneLine = text.ReplaceLineEndings(" ");
+        if (oneLine.Length <= max)
+        {
+            return oneLine;
+        }
+
+        var cut = oneLine.LastIndexOf(' ', max - 2);
+        return (cut > max / 2 ? oneLine[..cut] : oneLine[..(max - 1)]).TrimEnd() + "…";
+    }
+
     private static string Top(ReportContext c, out string title)
     {
         var r = c.Readiness;
         var md = new MarkdownBuilder();
-        title = $"Audit Summary: {Truncate(r.PhaseName, 80)}";
+        title = $"Audit Summary: {Words(r.PhaseName, 80)}";
         md.Heading(1, title);
         md.Heading(2, $"Decision: {ReportText.Decision(r.Decision)}");
-        md.Field("Phase", $"{Text(Truncate(r.PhaseName, 80))} ({Code(Truncate(r.Phase, 40))}), risk {ReportText.Risk(r.RiskLevel)}");
-        md.Field("Why", Text(Truncate(r.DecisionReason, 300)));
+        md.Field("Phase", $"{Text(Words(r.PhaseName, 80))} ({Code(Words(r.Phase, 40))}), risk {ReportText.Risk(r.RiskLevel)}");
+        md.Field("Why", Text(Words(r.DecisionReason, 400)));
         md.Field("Critical path", $"{ReportText.Hours(r.CriticalPathHours)}; planned start {ReportText.Time(r.StartDate)}, earliest start {ReportText.Time(r.EarliestStart)}");
         md.Field("Cost", $"{Text(ReportText.Usd(r.Cost))} vs budget {Text(ReportText.Usd(r.Budget))}");
-        var unmeasured = c.Infrastructure.Count(x => x.Status is InfraCheckStatus.NotVerified or InfraCheckStatus.Error);
-        if (c.Run.Offline || unmeasured > 0)
+        var unmeasured = c.Infrastructure.Where(x => x.Status is InfraCheckStatus.NotVerified or InfraCheckStatus.Error).ToList();
+        if (c.Run.Offline || unmeasured.Count > 0)
         {
-            md.Field("Unmeasured ground", $"{ReportText.Count(unmeasured, "infrastructure check")} not measured{(c.Run.Offline ? " (offline)" : "")}; an unmeasured area is a P0 blocker, so the decision is never GO on it");
+            var areas = unmeasured.Select(x => x.Kind).Distinct().Count();
+            var causes = c.Blockers.Count(b => b.Rule == "infra.not-verified");
+            md.Field("Unmeasured ground", $"{ReportText.Count(unmeasured.Count, "infrastructure check")} in {ReportText.Count(areas, "area")} not measured{(c.Run.Offline ? " (offline)" : "")}; "
+                + $"{(causes == 1 ? "they are one P0 blocker" : $"they are {N(causes)} P0 blockers, one per cause")}, so the decision is never GO on them");
+        }
+
+        if (c.Run.EmbeddedProfileApplied)
+        {
+            md.Field("Profile", Text(Words($"the embedded profile {c.Run.ProfileName} was applied, because the audited root has no bqxaudit.yaml"
+                + (c.Run.ProfileMismatches.Count == 0 ? "; all of it fits the root" : $"; what does not fit the root: {BqxAudit.Readiness.ReadinessService.Listing(c.Run.ProfileMismatches, 260)}"), 420)));
         }
 
         md.Field("Report date", Text(c.Run.ReportDate));
@@ -59,6 +86,8 @@ internal static class SummaryReport
         var rows = new List<IReadOnlyList<string>>
         {
             Row("Blockers", c.Blockers.Count, ReportSections.Counts(c.Blockers.Select(b => b.Priority), p => p.ToString())),
+            Row("Phase blockers", c.PhaseBlockers.Count, ReportSections.Counts(c.PhaseBlockers.Select(b => b.Priority), p => p.ToString())),
+            Row("Repository findings", c.RepositoryFindings.Count, ReportSections.Counts(c.RepositoryFindings.Select(b => b.Priority), p => p.ToString())),
             Row("Scripts", c.Scripts.Count, ReportSections.Counts(c.Scripts.Select(s => s.Status), ReportText.Status)),
             Row("Infrastructure checks", c.Infrastructure.Count, ReportSections.Counts(c.Infrastructure.Select(x => x.Status), ReportText.Status)),
             Row("Dependencies", c.Dependencies.Count, ReportSections.Counts(c.Dependencies.Select(d => d.Status), ReportText.Status)),
@@ -85,17 +114,17 @@ internal static class SummaryReport
         md.Heading(2, "Critical questions");
         foreach (var (question, answer) in c.Readiness.Answers.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(6))
         {
-            md.Bullet($"**{Text(Truncate(question, 100))}** {Text(Truncate(answer, AnswerMax))}");
+            md.Bullet($"**{Text(Words(question, 120))}** {Text(Words(answer, AnswerMax))}");
         }
 
         md.EndBlock();
-        var notMeasured = c.Run.NotMeasured;
+        var notMeasured = NotMeasured(c.Run.NotMeasured);
         if (notMeasured.Count > 0)
         {
             md.Heading(2, "Not measured");
             foreach (var n in notMeasured.Take(NotMeasuredShown))
             {
-                md.Bullet(Text(Truncate(n, 140)));
+                md.Bullet(Text(Words(n, 200)));
             }
 
             if (notMeasured.Count > NotMeasuredShown)
@@ -110,13 +139,35 @@ internal static class SummaryReport
         md.Paragraph("Details, tables and evidence: " + string.Join(", ",
             ReportNames.Deliverables.Where(d => d != Deliverable.Summary).Select(d => Code(c.FileName(d)))) + ".");
         md.Heading(2, "Evidence");
-        md.Paragraph($"BqxAudit {Text(Truncate(c.Run.ToolVersion, 30))}, profile {Text(Truncate(c.Run.ProfileName, 40))}, root {Code(Truncate(c.Run.Root, 80))}"
-                     + $"{(c.Run.Commit is null ? "" : $", commit {Code(Truncate(c.Run.Commit, 40))}")}, {(c.Run.Offline ? "offline" : "online")}; "
+        md.Paragraph($"BqxAudit {Text(Words(c.Run.ToolVersion, 30))}, profile {Text(Words(c.Run.ProfileName, 40))}, root {Code(Words(c.Run.Root, 80))}"
+                     + $"{(c.Run.Commit is null ? "" : $", commit {Code(Words(c.Run.Commit, 40))}")}, {(c.Run.Offline ? "offline" : "online")}; "
                      + "every number here is in the JSON result and the five reports, with its evidence.");
         return md.ToString();
     }
 
-    /// <summary>The blockers within <paramref name="chars"/> characters and <paramref name="lines"/> lines.</summary>
+    /// <summary>The run's unmeasured areas, those of one part (Infrastructure, Dependencies) folded into one line when they share the reason.</summary>
+    private static List<string> NotMeasured(IReadOnlyList<string> entries)
+    {
+        var result = new List<string>();
+        foreach (var group in entries.GroupBy(e => e.Split(' ', 2)[0], StringComparer.Ordinal))
+        {
+            var items = group.ToList();
+            var reasons = items.Select(e => e.Contains('(') ? e[(e.LastIndexOf('(') + 1)..].TrimEnd(')') : "").Distinct(StringComparer.Ordinal).ToList();
+            if (items.Count > 2 && reasons.Count == 1 && reasons[0].Length > 0 && group.Key is "Infrastructure")
+            {
+                var kinds = items.Select(e => e.Split(' ', 3)[1].TrimEnd(':')).ToList();
+                result.Add($"Infrastructure: {N(kinds.Count)} areas not verified ({string.Join(", ", kinds)}): {reasons[0]}");
+            }
+            else
+            {
+                result.AddRange(items);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The phase's P0 and P1 blockers by name, as many as fit, then every other blocker counted.</summary>
     private static string BlockerSection(ReportContext c, int chars, int lines)
     {
         var all = c.Blockers;
@@ -126,102 +177,93 @@ internal static class SummaryReport
             return heading + "None found in any measured area.\n\n";
         }
 
-        var full = heading + Table(all);
-        if (full.Length <= chars && Lines(full) <= lines)
-        {
-            return full;
-        }
-
-        // A layout that names every blocker if there is one; grouping by rule over grouping by priority alone;
-        // then the one that names the most; then the one with more titled rows.
-        var best = new[] { true, false }
-            .SelectMany(byRule => new[] { 10, 5, 0 }.Select(rows => (Layout: Grouped(c, heading, rows, chars, lines, byRule), ByRule: byRule)))
-            .Where(x => x.Layout is not null)
-            .OrderBy(x => x.Layout!.Value.Unnamed == 0 ? 0 : 1)
-            .ThenBy(x => x.ByRule ? 0 : 1)
-            .ThenBy(x => x.Layout!.Value.Unnamed)
-            .Select(x => x.Layout!.Value.Text)
-            .FirstOrDefault();
-        if (best is not null)
-        {
-            return best;
-        }
-
-        // Not reachable with the bounds above (four priority lines always fit); kept so the limits hold regardless.
-        return heading + $"{N(all.Count)} blockers; every one is in {Code(c.FileName(Deliverable.Blockers))}.\n\n";
-    }
-
-    /// <summary>The first <paramref name="rows"/> P0/P1 blockers as table rows, the rest by Id in groups, and how many are not named; null when it cannot fit.</summary>
-    private static (string Text, int Unnamed)? Grouped(ReportContext c, string heading, int rows, int chars, int lines, bool byRule)
-    {
-        var top = c.Blockers.Where(b => b.Priority <= Priority.P1).Take(rows).ToList();
-        var shown = new HashSet<Blocker>(top);
-        var rest = c.Blockers.Where(b => !shown.Contains(b)).ToList();
-        var groups = rest.GroupBy(b => (b.Priority, Rule: byRule ? b.Rule : null))
-            .OrderBy(g => g.Key.Priority).ThenBy(g => g.Key.Rule, StringComparer.Ordinal)
-            .Select(g => (Label: byRule ? $"**{g.Key.Priority}** {Code(Truncate(g.Key.Rule, 60))}" : $"**{ReportText.Priority(g.Key.Priority)}**", Ids: g.Select(b => b.Id).ToList()))
-            .ToList();
-
         var analysis = Code(c.FileName(Deliverable.Blockers));
+        var urgent = c.PhaseBlockers.Where(b => b.Priority <= Priority.P1).ToList();
         var sb = new StringBuilder(heading);
-        sb.Append(top.Count > 0 ? $"The first {N(top.Count)} with their titles, then the others by Id" : "By Id")
-          .Append($", most urgent first, grouped by priority{(byRule ? " and rule" : "")}. Each one in full: {analysis}.\n\n");
-        if (top.Count > 0)
-        {
-            sb.Append(Table(top));
-        }
+        sb.Append(urgent.Count == 0
+            ? $"No P0 or P1 blocker in {Text(Words(c.Readiness.PhaseName, 80))}."
+            : $"The P0 and P1 blockers of {Text(Words(c.Readiness.PhaseName, 80))}, most urgent first; each one in full, and every other blocker, is in {analysis}.");
+        sb.Append("\n\n");
 
-        // What the lines cost without Ids, plus room for each line's "… and N more" and the closing note.
-        const int suffixRoom = 32, noteRoom = 240;
-        var fixedChars = sb.Length + groups.Sum(g => 2 + g.Label.Length + 4 + N(g.Ids.Count).Length + 3 + suffixRoom + 1) + 1 + noteRoom;
-        var fixedLines = Lines(sb.ToString()) + groups.Count + 3;
-        if (fixedChars > chars || fixedLines > lines)
+        // Room for the closing count line (about 300 characters, one line plus a blank).
+        const int closing = 420;
+        var budget = chars - sb.Length - closing;
+        var lineBudget = lines - Lines(sb.ToString()) - 4;
+        var named = 0;
+        foreach (var b in urgent)
         {
-            return null;
-        }
-
-        var idBudget = chars - fixedChars;
-        var unnamed = 0;
-        foreach (var (label, ids) in groups)
-        {
-            sb.Append("- ").Append(label).Append(" (").Append(N(ids.Count)).Append("): ");
-            var named = 0;
-            foreach (var id in ids)
+            var line = $"- **{b.Priority}** {Code(b.Id)} {Text(Words(b.Title, TitleMax))}\n";
+            var idsAfter = (urgent.Count - named - 1) * 16 + 64; // what naming the rest by Id would take
+            if (line.Length + Math.Min(idsAfter, budget / 2) > budget || lineBudget <= 2)
             {
-                var cost = id.Length + (named == 0 ? 0 : 2);
-                if (cost > idBudget)
+                break;
+            }
+
+            sb.Append(line);
+            budget -= line.Length;
+            lineBudget--;
+            named++;
+        }
+
+        // Those whose titles no longer fit are named by Id, one line per priority, as far as the room goes.
+        var byId = new List<Blocker>();
+        foreach (var group in urgent.Skip(named).GroupBy(b => b.Priority))
+        {
+            var line = new StringBuilder($"- **{group.Key}**, by Id: ");
+            var any = false;
+            foreach (var b in group)
+            {
+                var piece = (any ? ", " : "") + Code(b.Id);
+                if (line.Length + piece.Length + 1 > budget || lineBudget <= 0)
                 {
                     break;
                 }
 
-                sb.Append(named == 0 ? "" : ", ").Append(id);
-                idBudget -= cost;
-                named++;
+                line.Append(piece);
+                byId.Add(b);
+                any = true;
             }
 
-            if (named < ids.Count)
+            if (any)
             {
-                sb.Append(named == 0 ? $"{N(ids.Count)} not named here" : $" … and {N(ids.Count - named)} more");
-                unnamed += ids.Count - named;
+                sb.Append(line).Append('\n');
+                budget -= line.Length + 1;
+                lineBudget--;
             }
+        }
 
+        if (named + byId.Count > 0)
+        {
             sb.Append('\n');
         }
 
-        sb.Append('\n');
-        if (unnamed > 0)
+        var unnamedUrgent = urgent.Skip(named).Where(b => !byId.Contains(b)).ToList();
+        var otherPhase = c.PhaseBlockers.Where(b => b.Priority > Priority.P1).ToList();
+        var parts = new List<string>();
+        if (unnamedUrgent.Count > 0)
         {
-            sb.Append($"{ReportText.Count(unnamed, "blocker")} {(unnamed == 1 ? "is" : "are")} not named here so that the summary stays within three pages; {analysis} lists every one with its Id and block.\n\n");
+            parts.Add($"{ReportText.Count(unnamedUrgent.Count, "more P0/P1 phase blocker")} ({Counted(unnamedUrgent)}) not named here so that the summary stays within three pages");
         }
 
-        return (sb.ToString(), unnamed);
-    }
+        if (otherPhase.Count > 0)
+        {
+            parts.Add($"{ReportText.Count(otherPhase.Count, "P2/P3 phase blocker")} ({Counted(otherPhase)})");
+        }
 
-    private static string Table(IReadOnlyList<Blocker> blockers)
-    {
-        var md = new MarkdownBuilder(64 + (blockers.Count * 100));
-        md.Table(new[] { "Id", "P", "Title" }, blockers.Select(b => (IReadOnlyList<string>)new[] { Code(b.Id), b.Priority.ToString(), Text(Truncate(b.Title, TitleMax)) }));
-        return md.ToString();
+        if (c.RepositoryFindings.Count > 0)
+        {
+            parts.Add($"{ReportText.Count(c.RepositoryFindings.Count, "repository finding")} that touch nothing the phase runs ({Counted(c.RepositoryFindings)})");
+        }
+
+        if (parts.Count > 0)
+        {
+            sb.Append("Also ").Append(string.Join("; ", parts)).Append($": {analysis} lists every one.\n\n");
+        }
+
+        return sb.ToString();
+
+        static string Counted(IReadOnlyList<Blocker> blockers) =>
+            string.Join(" · ", blockers.GroupBy(b => b.Priority).OrderBy(g => g.Key).Select(g => $"{g.Key} {N(g.Count())}"));
     }
 
     private static int Lines(string text)

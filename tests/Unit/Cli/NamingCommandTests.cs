@@ -31,7 +31,7 @@ public class NamingCommandTests
 
         Assert.Equal(0, code);
         Assert.Equal("", error);
-        Assert.Contains("M008: 123 names", output);
+        Assert.Contains("M008: 135 names", output);
         Assert.Matches(@"cov\s+NonCompliant\s+AlphabeticalOrder\s+\d+", output);
     }
 
@@ -43,6 +43,22 @@ public class NamingCommandTests
         var (code, _, error) = Run("naming", dir.Path);
         Assert.Equal(3, code);
         Assert.Contains("no table names", error);
+    }
+
+    [Fact]
+    public void NamingAndRenamePlan_WhenTheProfilesTableListingIsAbsent_ShouldExitThreeNamingTheFile()
+    {
+        using var dir = new TempDir();
+        dir.Write("bqxaudit.yaml", "name: t\ndatasets: [ { name: ds, tableListFile: tables.txt } ]\nmandates:\n  - id: M\n    kind: naming\n    datasets: [ ds ]\n" +
+                                   "    values: { x: [ a ] }\n    families: [ { id: f, patterns: [ \"t_{x}\" ] } ]\n");
+
+        foreach (var command in new[] { "naming", "rename-plan" })
+        {
+            var (code, _, error) = Run(command, dir.Path, "--offline");
+            Assert.Equal(3, code);
+            Assert.Contains("tables.txt", error);
+            Assert.Contains("not found", error);
+        }
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public static class CloudTestKit
         ["ownershipScope"] = "ALL_USERS",
     };
 
-    /// <summary>The embedded profile's project: its three datasets at their expected sizes, its bucket with checkpoints,
+    /// <summary>The embedded profile's project: its three datasets at their expected sizes (and a models dataset it does not name), its bucket with checkpoints,
     /// its two Cloud Run jobs (last runs succeeded), the pipeline account's one 30-day-old key, 2 TiB/day of query quota,
     /// a budget with thresholds.</summary>
     public static FakeGcpState SeedDefault(FakeGcpState? state = null, int features = 5817)
@@ -85,6 +85,7 @@ public static class CloudTestKit
         state ??= new FakeGcpState();
         state.AddDataset("bqx_ml_v3_features_v2").Generate(features, "feat_");
         state.AddDataset("bqx_ml_v3_models").Generate(54, "model_", viewEvery: 0);
+        state.AddDataset("bqx_ml_v3_analytics_v2").Generate(54, "target_", viewEvery: 0);
         state.AddDataset("bqx_bq_uscen1_v2").Generate(2210, "src_", viewEvery: 0);
         var bucket = state.AddBucket("bqx-ml-staging");
         for (var i = 0; i < 25; i++)

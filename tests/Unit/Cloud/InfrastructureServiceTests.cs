@@ -325,7 +325,7 @@ public class InfrastructureServiceTests
         var features = Assert.Single(checks, c => c.Target == "bigquery:bqx-ml.bqx_ml_v3_features_v2");
         Assert.Equal(InfraCheckStatus.Ready, features.Status);
         Assert.Equal("feat_000000", features.Details["Table"]);
-        var models = Assert.Single(checks, c => c.Target == "bigquery:bqx-ml.bqx_ml_v3_models");
+        var models = Assert.Single(checks, c => c.Target == "bigquery:bqx-ml.bqx_ml_v3_analytics_v2");
         Assert.Equal(InfraCheckStatus.Blocked, models.Status);
         Assert.Equal(new[] { "bigquery.tables.update", "bigquery.tables.delete" }, (List<string>)models.Details["Missing"]);
 
@@ -369,13 +369,13 @@ public class InfrastructureServiceTests
     public async Task Run_WhenADatasetOrTheBucketIsMissing_ShouldReportMissingWithTheCreateCommand()
     {
         await using var server = await StartDefaultAsync();
-        server.State.Datasets.Remove("bqx_ml_v3_models");
+        server.State.Datasets.Remove("bqx_ml_v3_analytics_v2");
         server.State.Buckets.Clear();
         using var home = new TempDir();
 
         var checks = Run(server, home, kinds: new[] { InfraCheckKind.BigQueryDataset, InfraCheckKind.GcsBucket });
 
-        var models = Assert.Single(checks, c => c.Target == "bigquery:bqx-ml.bqx_ml_v3_models");
+        var models = Assert.Single(checks, c => c.Target == "bigquery:bqx-ml.bqx_ml_v3_analytics_v2");
         Assert.Equal(InfraCheckStatus.Missing, models.Status);
         Assert.StartsWith("bq mk --dataset", models.Remedy);
         Assert.Contains(models.Evidence, e => e.Location == "GET bigquery.datasets.get 404");

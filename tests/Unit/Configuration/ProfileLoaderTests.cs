@@ -21,9 +21,18 @@ public class ProfileLoaderTests
         Assert.Equal("M008-4C", phase.Id);
         Assert.Equal("M008 Phase 4C", phase.Name);
         Assert.Equal(6, phase.Tasks.Count);
+        Assert.Equal("2025-12-14", phase.PlannedStart);
         Assert.Equal(1596, phase.Tasks[0].Tables!.Count);
-        Assert.Equal(224, phase.Tasks[1].Tables!.From);
-        Assert.Equal(56, phase.Tasks[1].Tables!.To);
+        // The mandate rejected LAG consolidation and approved renaming the 224 LAG tables in place.
+        Assert.Equal("LAG rename", phase.Tasks[1].Name);
+        Assert.Equal(224, phase.Tasks[1].Tables!.Count);
+        Assert.DoesNotContain(phase.Tasks, t => t.Action == TaskActions.ConsolidateTables);
+        Assert.Equal(new[] { "renameTables", "renameTables", "renameTables", "renameTables", "createViews", "validateRowCounts" }, phase.Tasks.Select(t => t.Action));
+        Assert.Contains("scripts/validate_v2_migration.py", phase.Tasks[5].ScriptGlobs);
+        Assert.Equal("P1", phase.Tasks[4].PriorityIfMissing);
+        Assert.Equal(54, Assert.Single(profile.Datasets, d => d.Name == "bqx_ml_v3_analytics_v2").ExpectedTables);
+        Assert.Equal(2210, Assert.Single(profile.Datasets, d => d.Name == "bqx_bq_uscen1_v2").ExpectedTables);
+        Assert.DoesNotContain(profile.Datasets, d => d.Name == "bqx_ml_v3_models");
         Assert.All(phase.Tasks, t => Assert.NotEmpty(t.ScriptGlobs));
         Assert.All(phase.Tasks, t => Assert.NotNull(t.CreationHours));
         Assert.Equal("BA_AUDIT_SUMMARY", profile.Reports.SummaryName);
@@ -183,5 +192,26 @@ public class ProfileLoaderTests
         Assert.Equal(5, profile.Phases[0].Tasks[0].Tables!.From);
         Assert.Equal(3, profile.Phases[0].Tasks[1].Tables!.Count);
         Assert.Equal("5 → 2", profile.Phases[0].Tasks[0].Tables!.ToString());
+    }
+
+    [Fact]
+    public void Parse_WhenATaskNamesAnUnknownActionOrThePlannedStartIsNoDate_ShouldReportEachAtItsPosition()
+    {
+        var yaml = "name: t\nphases:\n  - id: P\n    plannedStart: 2025-13-45\n    tasks:\n      - { name: A, action: renameAll }\n";
+
+        var e = Assert.Throws<BqxException>(() => ProfileLoader.Parse(yaml, "t.yaml"));
+
+        Assert.Contains("t.yaml:6:", e.Message);
+        Assert.Contains("renameAll", e.Message);
+        Assert.Contains("t.yaml:4:19: 'phases[0].plannedStart': '2025-13-45' is not a date", e.Message);
+    }
+
+    [Fact]
+    public void Parse_WhenATaskGivesNoAction_ShouldDefaultToCustom()
+    {
+        var profile = ProfileLoader.Parse("name: t\nphases:\n  - id: P\n    tasks:\n      - { name: A, scriptGlobs: [ a.py ] }\n", "t.yaml");
+
+        Assert.Equal(TaskActions.Custom, profile.Phases[0].Tasks[0].Action);
+        Assert.Null(profile.Phases[0].PlannedStart);
     }
 }

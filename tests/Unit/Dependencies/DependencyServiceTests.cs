@@ -33,8 +33,8 @@ public class DependencyServiceTests
 
         var tabulate = Assert.Single(records, r => r.Name == "tabulate");
         Assert.Equal(DependencyStatus.Undeclared, tabulate.Status);
-        Assert.True(tabulate.Critical); // the validation script is a phase task's
-        Assert.Equal("scripts/validate_m008_column_compliance.py:7", tabulate.Location);
+        Assert.True(tabulate.Critical); // the row-count parity script, a phase task's, imports it too
+        Assert.Equal("scripts/validate_m008_column_compliance.py:9", tabulate.Location);
 
         var polars = Assert.Single(records, r => r.Name == "polars");
         Assert.Equal(DependencyStatus.VersionConflict, polars.Status);

@@ -42,7 +42,7 @@ public class LiveTableNamesTests
             Live = new LiveListingOptions { Environment = CloudTestKit.Environment(home.Path), Http = CloudTestKit.Fast() },
         }).ToList();
 
-        Assert.Equal(123, results.Count);
+        Assert.Equal(135, results.Count);
         Assert.Contains(host.Verbose, v => v.Contains("not listing live") && v.Contains("no credentials"));
     }
 }

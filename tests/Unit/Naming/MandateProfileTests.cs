@@ -66,7 +66,6 @@ public class MandateProfileTests
 
         Assert.Equal(7, mandate.GraceDays);
         Assert.Equal(new[] { "features" }, mandate.Datasets);
-        Assert.Equal("bqx", mandate.Families[0].DefaultVariant);
         Assert.Equal("any", mandate.Families.Single(f => f.Id == "open").Case);
         Assert.Equal(new[] { ("tmp_*", "scratch tables"), ("*_backup_????", "dated backups") }, mandate.Exemptions.Select(e => (e.Pattern, e.Reason!)));
     }
@@ -122,7 +121,6 @@ public class MandateProfileTests
                   - id: a
                     patterns: [ "a_{variant}_{nope}" ]
                     alphabetical: [ pair1, pair2 ]
-                    defaultVariant: zzz
                   - id: a
                     patterns: [ "b_{variant}_{pair}", "b_Bad_{pair}" ]
                   - id: c
@@ -141,11 +139,11 @@ public class MandateProfileTests
         Assert.Contains(issues, i => i.StartsWith("p.yaml:6:28:") && i.Contains("'idx' is listed twice"));
         Assert.Contains(issues, i => i.StartsWith("p.yaml:7:15:") && i.Contains("'eur_usd' is not a plain word"));
         Assert.Contains(issues, i => i.StartsWith("p.yaml:10:21:") && i.Contains("has no values: define values.nope"));
-        Assert.Contains(issues, i => i.StartsWith("p.yaml:13:13:") && i.Contains("duplicate family id 'a'"));
-        Assert.Contains(issues, i => i.StartsWith("p.yaml:14:43:") && i.Contains("neither a lower-case literal nor a {component}"));
-        Assert.Contains(issues, i => i.StartsWith("p.yaml:16:21:") && i.Contains("same shape as a pattern of family 'a'"));
-        Assert.Contains(issues, i => i.StartsWith("p.yaml:17:9:") && i.Contains("duplicate mandate id 'M1'"));
-        Assert.Contains(issues, i => i.StartsWith("p.yaml:19:15:") && i.Contains("at least one family"));
+        Assert.Contains(issues, i => i.StartsWith("p.yaml:12:13:") && i.Contains("duplicate family id 'a'"));
+        Assert.Contains(issues, i => i.StartsWith("p.yaml:13:43:") && i.Contains("neither a lower-case literal nor a {component}"));
+        Assert.Contains(issues, i => i.StartsWith("p.yaml:15:21:") && i.Contains("same shape as a pattern of family 'a'"));
+        Assert.Contains(issues, i => i.StartsWith("p.yaml:16:9:") && i.Contains("duplicate mandate id 'M1'"));
+        Assert.Contains(issues, i => i.StartsWith("p.yaml:18:15:") && i.Contains("at least one family"));
         Assert.Equal(9, issues.Count);
     }
 
@@ -157,30 +155,33 @@ public class MandateProfileTests
             Id = "M",
             Kind = "naming",
             Values = { ["pair"] = new() { "eurusd" } },
-            Families = { new NamingFamilyProfile { Id = "p", Patterns = { "p_{pair}" }, Alphabetical = { "pair1", "pair" }, DefaultVariant = "idx" } },
+            Families = { new NamingFamilyProfile { Id = "p", Patterns = { "p_{pair}" }, Alphabetical = { "pair1", "pair" } } },
         };
 
         var problems = MandateValidation.Validate(mandate);
 
-        Assert.Equal(new[] { "mandate.families[0].alphabetical[0]", "mandate.families[0].defaultVariant" }, problems.Select(p => p.Path));
-        Assert.Contains("the family's patterns have no {variant} component", problems[1].Message);
+        Assert.Equal(new[] { "mandate.families[0].alphabetical[0]" }, problems.Select(p => p.Path));
     }
 
     [Fact]
-    public void Validate_WhenDefaultVariantIsNotAVariant_ShouldSaySo()
+    public void Parse_WhenFamilyDeclaresADefaultVariant_ShouldRejectTheKeyBecauseAVariantIsNeverAssumed()
     {
-        var mandate = new MandateProfile
-        {
-            Id = "M",
-            Kind = "naming",
-            Values = { ["variant"] = new() { "idx" }, ["pair"] = new() { "eurusd" } },
-            Families = { new NamingFamilyProfile { Id = "p", Patterns = { "p_{variant}_{pair}" }, DefaultVariant = "bqx" } },
-        };
+        var yaml = """
+            name: x
+            mandates:
+              - id: M1
+                kind: naming
+                values: { variant: [ idx, bqx ], pair: [ eurusd ] }
+                families:
+                  - id: p
+                    patterns: [ "p_{variant}_{pair}" ]
+                    defaultVariant: idx
+            """;
 
-        var problem = Assert.Single(MandateValidation.Validate(mandate));
+        var e = Assert.Throws<BqxException>(() => ProfileLoader.Parse(yaml, "p.yaml"));
 
-        Assert.Equal("mandate.families[0].defaultVariant", problem.Path);
-        Assert.Contains("'bqx' is not one of values.variant", problem.Message);
+        Assert.Equal(ErrorIds.ProfileInvalid, e.Error.ErrorId);
+        Assert.Contains("p.yaml:9:9: unknown key 'mandates[0].families[0].defaultVariant'", e.Message);
     }
 
     [Theory]

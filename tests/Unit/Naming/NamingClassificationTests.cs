@@ -23,7 +23,8 @@ public class NamingClassificationTests
     [InlineData("tri_vol_bqx_aud_cad_chf", "tri")]
     // var_{feature_type}_{variant}_{currency}
     [InlineData("var_agg_idx_eur", "var")]
-    [InlineData("var_der_bqx_nzd", "var")]
+    [InlineData("var_reg_bqx_nzd", "var")]
+    [InlineData("cov_regime_idx_eurusd_gbpusd", "cov")]
     // corr_{asset_type}_{variant}_{pair}_{asset} and the matrix forms
     [InlineData("corr_etf_idx_eurusd_spy", "corr")]
     [InlineData("corr_bqx_eurusd_gbpusd", "corr")]
@@ -33,7 +34,7 @@ public class NamingClassificationTests
     [InlineData("base_bqx_gbpjpy", "base")]
     // mkt_{feature_type}_{variant}
     [InlineData("mkt_agg_idx", "mkt")]
-    [InlineData("mkt_cyc_bqx", "mkt")]
+    [InlineData("mkt_sentiment_bqx", "mkt")]
     // lag_{variant}_{pair}_{window}
     [InlineData("lag_idx_eurusd_45", "lag")]
     [InlineData("lag_bqx_chfjpy_2880", "lag")]
@@ -63,7 +64,7 @@ public class NamingClassificationTests
     [InlineData("AGG_EURUSD", "primary", "MissingVariant,Case", null)]
     // cov
     [InlineData("cov_agg_idx_gbpusd_eurusd", "cov", "AlphabeticalOrder", "cov_agg_idx_eurusd_gbpusd")]
-    [InlineData("cov_agg_eurusd_gbpusd", "cov", "MissingVariant", "cov_agg_idx_eurusd_gbpusd")]
+    [InlineData("cov_agg_eurusd_gbpusd", "cov", "MissingVariant", null)]
     [InlineData("COV_AGG_IDX_GBPUSD_EURUSD", "cov", "AlphabeticalOrder,Case", "cov_agg_idx_eurusd_gbpusd")]
     [InlineData("cov_agg_idx_eurusd_eurusd", "cov", "AlphabeticalOrder", null)]
     [InlineData("cov_agg_idx_eurusd_xxxyyy", "cov", "UnknownComponent", null)]
@@ -71,7 +72,6 @@ public class NamingClassificationTests
     [InlineData("cov_agg_idx_eurusd", "cov", "Pattern", null)]
     [InlineData("cov_foo_idx_gbpusd_eurusd", "cov", "AlphabeticalOrder,UnknownComponent", null)]
     [InlineData("cov_agg_idx_eurusd_gbpusd_usdjpy", "cov", "Pattern", null)]
-    [InlineData("covv_agg_idx_eurusd_gbpusd", "cov", "Pattern", null)]
     // tri
     [InlineData("tri_agg_idx_usd_eur_gbp", "tri", "AlphabeticalOrder", "tri_agg_idx_eur_gbp_usd")]
     [InlineData("tri_agg_idx_eur_usd_gbp", "tri", "AlphabeticalOrder", "tri_agg_idx_eur_gbp_usd")]
@@ -81,7 +81,14 @@ public class NamingClassificationTests
     [InlineData("tri_agg_idx_usd_eurgbp", "tri", "Pattern", null)]
     [InlineData("TRI_AGG_IDX_USD_EUR_GBP", "tri", "AlphabeticalOrder,Case", "tri_agg_idx_eur_gbp_usd")]
     // var
-    [InlineData("var_agg_eur", "var", "MissingVariant", "var_agg_idx_eur")]
+    [InlineData("var_agg_eur", "var", "MissingVariant", null)]
+    // each family has its own feature types (M008 §1, §5.1)
+    [InlineData("var_der_bqx_nzd", "var", "UnknownComponent", null)]
+    [InlineData("var_corr_bqx_usd", "var", "UnknownComponent", null)]
+    [InlineData("var_corr_usd", "var", "MissingVariant,UnknownComponent", null)]
+    [InlineData("tri_der_idx_eur_gbp_usd", "tri", "UnknownComponent", null)]
+    [InlineData("cov_der_idx_eurusd_gbpusd", "cov", "UnknownComponent", null)]
+    [InlineData("mkt_cyc_bqx", "mkt", "UnknownComponent", null)]
     [InlineData("var_agg_idx_eurusd", "var", "UnknownComponent", null)]
     [InlineData("Var_Agg_Idx_Eur", "var", "Case", "var_agg_idx_eur")]
     // corr
@@ -128,6 +135,11 @@ public class NamingClassificationTests
     [InlineData("eurusd")]
     [InlineData("x")]
     [InlineData("model_2025_12_13_final")]
+    // prefixes the standard does not cover are never forced into the nearest family
+    [InlineData("csi_agg_bqx_aud")]
+    [InlineData("csi_agg_aud")]
+    [InlineData("targets_eurusd_45")]
+    [InlineData("covv_agg_idx_eurusd_gbpusd")]
     public void Classify_WhenNoFamilyExplainsTheName_ShouldBeNoRule(string name)
     {
         var result = Classify(M008, name);
@@ -158,31 +170,33 @@ public class NamingClassificationTests
     }
 
     [Fact]
-    public void Classify_WhenVariantIsMissingWithoutDefault_ShouldExplainWhyThereIsNoSuggestion()
+    public void Classify_WhenVariantIsMissing_ShouldExplainThatAVariantIsNeverAssumed()
     {
-        var result = Classify(M008NoDefaults, "cov_agg_eurusd_gbpusd");
+        var result = Classify(M008, "cov_agg_eurusd_gbpusd");
 
         Assert.Null(result.SuggestedName);
-        Assert.Contains("defaultVariant", result.Reason);
+        Assert.Contains("never assumed", result.Reason);
+        Assert.Contains("generator", result.Reason);
         Assert.Contains(result.Details, d => d.Contains("variant") && d.Contains("missing"));
     }
 
     [Theory]
-    [InlineData("agg_eurusd", "agg_bqx_eurusd", "MissingVariant")]
-    [InlineData("cov_agg_eurusd_gbpusd", "cov_agg_bqx_eurusd_gbpusd", "MissingVariant")]
-    [InlineData("cov_agg_gbpusd_eurusd", "cov_agg_bqx_eurusd_gbpusd", "MissingVariant,AlphabeticalOrder")]
-    [InlineData("COV_MOM_USDJPY_EURUSD", "cov_mom_bqx_eurusd_usdjpy", "MissingVariant,AlphabeticalOrder,Case")]
-    public void Classify_WhenFamilyDeclaresDefaultVariant_ShouldInsertIt(string name, string suggestion, string violations)
+    [InlineData("agg_eurusd", "MissingVariant")]
+    [InlineData("cov_agg_eurusd_gbpusd", "MissingVariant")]
+    [InlineData("cov_agg_gbpusd_eurusd", "MissingVariant,AlphabeticalOrder")]
+    [InlineData("COV_MOM_USDJPY_EURUSD", "MissingVariant,AlphabeticalOrder,Case")]
+    public void Classify_WhenVariantIsMissingBesideFixableViolations_ShouldSuggestNothing(string name, string violations)
     {
         var result = Classify(T1, name);
 
         Assert.Equal(NamingStatus.NonCompliant, result.Status);
         Assert.Equal(Parse(violations), result.Violations);
-        Assert.Equal(suggestion, result.SuggestedName);
+        Assert.Null(result.SuggestedName);
+        Assert.Contains("never assumed", result.Reason);
     }
 
     [Fact]
-    public void Classify_WhenFamilyDeclaresNoDefaultVariant_ShouldNotGuessOne()
+    public void Classify_WhenTriLacksItsVariant_ShouldNotGuessOne()
     {
         var result = Classify(T1, "tri_eur_gbp_usd");
 

@@ -16,19 +16,9 @@ internal static class NamingFixtures
     /// <summary>M008 of the embedded profile.</summary>
     public static MandateProfile M008 => NamingService.SelectMandate(EmbeddedProfile, "M008");
 
-    private static readonly Lazy<AuditProfile> NoDefaults = new(() =>
-    {
-        using var stream = typeof(ProfileLoader).Assembly.GetManifestResourceStream("BqxAudit.Profiles.bqx-ml-v3.yaml")!;
-        var yaml = new StreamReader(stream).ReadToEnd();
-        return ProfileLoader.Parse(System.Text.RegularExpressions.Regex.Replace(yaml, @"(?m)^\s*defaultVariant:.*\n", ""), "no-defaults.yaml");
-    });
-
-    /// <summary>M008 of the embedded profile without any family's defaultVariant: variant-less names get no suggestion.</summary>
-    public static MandateProfile M008NoDefaults => NamingService.SelectMandate(NoDefaults.Value, "M008");
-
     public const string FeaturesDataset = "bqx_ml_v3_features_v2";
 
-    /// <summary>A small standard with a default variant, a window family without a competing primary, and exemptions.</summary>
+    /// <summary>A small standard: a window family without a competing primary, an open-valued family, and exemptions.</summary>
     public const string TestProfileYaml = """
         name: naming-test
         gcp: { project: test-project }
@@ -49,11 +39,9 @@ internal static class NamingFixtures
             families:
               - id: primary
                 patterns: [ "{feature_type}_{variant}_{pair}" ]
-                defaultVariant: bqx
               - id: cov
                 patterns: [ "cov_{feature_type}_{variant}_{pair1}_{pair2}" ]
                 alphabetical: [ pair1, pair2 ]
-                defaultVariant: bqx
               - id: tri
                 patterns: [ "tri_{variant}_{c1:currency}_{c2:currency}_{c3:currency}" ]
                 alphabetical: [ c1, c2, c3 ]

@@ -12,6 +12,10 @@ public class NamingRandomizedTests
 
     private static readonly MandateProfile Mandate = M008;
     private static readonly List<string> FeatureTypes = Mandate.Values["feature_type"];
+    private static readonly List<string> CovTypes = Mandate.Values["cov_feature_type"];
+    private static readonly List<string> TriTypes = Mandate.Values["tri_feature_type"];
+    private static readonly List<string> VarTypes = Mandate.Values["var_feature_type"];
+    private static readonly List<string> MktTypes = Mandate.Values["mkt_feature_type"];
     private static readonly List<string> Variants = Mandate.Values["variant"];
     private static readonly List<string> Pairs = Mandate.Values["pair"];
     private static readonly List<string> Currencies = Mandate.Values["currency"];
@@ -30,12 +34,12 @@ public class NamingRandomizedTests
                 return ($"{Pick(r, FeatureTypes)}_{Pick(r, Variants)}_{Pick(r, Pairs)}", "primary");
             case 1:
                 var pairs = Distinct(r, Pairs, 2).OrderBy(p => p, StringComparer.Ordinal).ToArray();
-                return ($"cov_{Pick(r, FeatureTypes)}_{Pick(r, Variants)}_{pairs[0]}_{pairs[1]}", "cov");
+                return ($"cov_{Pick(r, CovTypes)}_{Pick(r, Variants)}_{pairs[0]}_{pairs[1]}", "cov");
             case 2:
                 var cs = Distinct(r, Currencies, 3).OrderBy(c => c, StringComparer.Ordinal).ToArray();
-                return ($"tri_{Pick(r, FeatureTypes)}_{Pick(r, Variants)}_{cs[0]}_{cs[1]}_{cs[2]}", "tri");
+                return ($"tri_{Pick(r, TriTypes)}_{Pick(r, Variants)}_{cs[0]}_{cs[1]}_{cs[2]}", "tri");
             case 3:
-                return ($"var_{Pick(r, FeatureTypes)}_{Pick(r, Variants)}_{Pick(r, Currencies)}", "var");
+                return ($"var_{Pick(r, VarTypes)}_{Pick(r, Variants)}_{Pick(r, Currencies)}", "var");
             case 4:
                 var matrix = Distinct(r, Pairs, 2);
                 return r.Next(3) switch
@@ -47,7 +51,7 @@ public class NamingRandomizedTests
             case 5:
                 return ($"base_{Pick(r, Variants)}_{Pick(r, Pairs)}", "base");
             case 6:
-                return ($"mkt_{Pick(r, FeatureTypes)}_{Pick(r, Variants)}", "mkt");
+                return ($"mkt_{Pick(r, MktTypes)}_{Pick(r, Variants)}", "mkt");
             default:
                 return ($"lag_{Pick(r, Variants)}_{Pick(r, Pairs)}_{Pick(r, Windows)}", "lag");
         }
@@ -81,7 +85,7 @@ public class NamingRandomizedTests
         for (var i = 0; i < Iterations; i++)
         {
             var pairs = Distinct(r, Pairs, 2).OrderByDescending(p => p, StringComparer.Ordinal).ToArray();
-            var ft = Pick(r, FeatureTypes);
+            var ft = Pick(r, CovTypes);
             var variant = Pick(r, Variants);
             var name = $"cov_{ft}_{variant}_{pairs[0]}_{pairs[1]}";
 
@@ -110,7 +114,7 @@ public class NamingRandomizedTests
                 (cs[0], cs[2]) = (cs[2], cs[0]);
             }
 
-            var name = $"tri_{Pick(r, FeatureTypes)}_{Pick(r, Variants)}_{cs[0]}_{cs[1]}_{cs[2]}";
+            var name = $"tri_{Pick(r, TriTypes)}_{Pick(r, Variants)}_{cs[0]}_{cs[1]}_{cs[2]}";
 
             var result = service.Classify(Entry(name), Mandate);
 

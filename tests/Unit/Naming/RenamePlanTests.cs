@@ -103,15 +103,102 @@ public class RenamePlanTests
         Assert.Equal(RenameAction.Rename, Assert.Single(plan).Action);
     }
 
+    /// <summary>A generator that writes cov names without a variant when the source variant is bqx (the shape of a real COV generator).</summary>
+    private static ScriptRecord CovGenerator(string guardValue = "bqx", bool negated = false) => new()
+    {
+        Path = "scripts/generate_cov.py",
+        Kind = ScriptKind.Python,
+        TablesWritten = { "bqx-ml.bqx_ml_v3_features_v2.{table_name}" },
+        NameTemplates =
+        {
+            new NameTemplate { Template = "cov_{ft}_{p1}_{p2}", Line = 12, AssignedTo = "table_name", Guard = new TemplateGuard { Variable = "source", Values = { guardValue }, Negated = negated, Line = 11 } },
+            new NameTemplate { Template = "cov_{ft}_idx_{p1}_{p2}", Line = 14, AssignedTo = "table_name", Guard = new TemplateGuard { Variable = "source", Values = { guardValue }, Negated = !negated, Line = 13 } },
+        },
+    };
+
+    private static RenamePlanOptions WithEvidence(params ScriptRecord[] generators) =>
+        new() { Project = Project, VariantEvidence = VariantEvidence.From(generators, M008) };
+
+    [Fact]
+    public void Plan_WhenAVariantlessTablesTwinExists_ShouldBeDuplicateNeverARenameOntoTheTwin()
+    {
+        var plan = PlanFor("cov_agg_eurusd_gbpusd", "cov_agg_bqx_eurusd_gbpusd", "var_corr_usd", "var_corr_bqx_usd", "var_corr_idx_usd");
+
+        var cov = Item(plan, "cov_agg_eurusd_gbpusd");
+        Assert.Equal(RenameAction.Duplicate, cov.Action);
+        Assert.Null(cov.Target);
+        Assert.Equal("cov_agg_bqx_eurusd_gbpusd", cov.CollidesWith);
+        Assert.Contains("verify row parity", cov.Reason);
+        Assert.Contains("not evidenced", cov.Reason);
+        Assert.Equal("SELECT (SELECT COUNT(*) FROM `bqx-ml.bqx_ml_v3_features_v2.cov_agg_eurusd_gbpusd`) AS source_rows, " +
+                     "(SELECT COUNT(*) FROM `bqx-ml.bqx_ml_v3_features_v2.cov_agg_bqx_eurusd_gbpusd`) AS twin_rows;", cov.Ddl);
+        Assert.Null(cov.GraceViewDdl);
+        // var_corr_{currency}: 'corr' is not a VAR feature type, yet both twins exist: a Duplicate of both, not Manual, not a rename.
+        var corr = Item(plan, "var_corr_usd");
+        Assert.Equal(RenameAction.Duplicate, corr.Action);
+        Assert.Equal("var_corr_bqx_usd, var_corr_idx_usd", corr.CollidesWith);
+        Assert.DoesNotContain(plan, i => i.Action == RenameAction.Rename);
+    }
+
+    [Fact]
+    public void Plan_WhenAGeneratorWritesTheFamilyWithoutAMarker_ShouldRenameToThatVariantCitingIt()
+    {
+        var plan = PlanFor(WithEvidence(CovGenerator()), "cov_agg_gbpusd_eurusd", "cov_vol_eurusd_gbpusd", "cov_vol_bqx_eurusd_gbpusd");
+
+        var free = Item(plan, "cov_agg_gbpusd_eurusd");
+        Assert.Equal(RenameAction.Rename, free.Action);
+        Assert.Equal("cov_agg_bqx_eurusd_gbpusd", free.Target);
+        Assert.Equal("scripts/generate_cov.py:12 writes cov_{ft}_{p1}_{p2} without a variant marker when source == 'bqx' (line 11)", free.VariantEvidence);
+        var twin = Item(plan, "cov_vol_eurusd_gbpusd");
+        Assert.Equal(RenameAction.Duplicate, twin.Action);
+        Assert.Equal("cov_vol_bqx_eurusd_gbpusd", twin.CollidesWith);
+        Assert.Contains("by scripts/generate_cov.py:12 it holds the bqx variant", twin.Reason);
+    }
+
+    [Fact]
+    public void Plan_WhenTheEvidencedVariantsTwinIsAbsentButTheOtherExists_ShouldRenameToTheEvidencedVariant()
+    {
+        // The else branch of `source == 'idx'` writes the unmarked names: they hold bqx, so the idx table is not their twin.
+        var plan = PlanFor(WithEvidence(CovGenerator("idx", negated: true)), "cov_agg_eurusd_gbpusd", "cov_agg_idx_eurusd_gbpusd");
+
+        var item = Item(plan, "cov_agg_eurusd_gbpusd");
+        Assert.Equal(RenameAction.Rename, item.Action);
+        Assert.Equal("cov_agg_bqx_eurusd_gbpusd", item.Target);
+    }
+
+    [Fact]
+    public void Plan_WhenGeneratorsDisagreeOnTheVariant_ShouldBeManualSayingSo()
+    {
+        var other = CovGenerator("idx");
+        other.Path = "scripts/generate_cov_v2.py";
+        var plan = PlanFor(WithEvidence(CovGenerator(), other), "cov_agg_eurusd_gbpusd");
+
+        var item = Item(plan, "cov_agg_eurusd_gbpusd");
+        Assert.Equal(RenameAction.Manual, item.Action);
+        Assert.Contains("generators disagree", item.Reason);
+        Assert.Contains("bqx at scripts/generate_cov.py:12", item.Reason);
+        Assert.Contains("idx at scripts/generate_cov_v2.py:12", item.Reason);
+    }
+
+    [Fact]
+    public void VariantEvidence_WhenTheTemplateIsOnlyRead_ShouldGiveNoEvidence()
+    {
+        var reader = CovGenerator();
+        reader.TablesWritten.Clear();
+        reader.TablesRead.Add("bqx-ml.bqx_ml_v3_features_v2.{table_name}");
+
+        Assert.Empty(VariantEvidence.From(new[] { reader }, M008));
+    }
+
     [Fact]
     public void Plan_WhenNoSuggestionFollows_ShouldBeManualWithTheReason()
     {
-        var plan = PlanFor("tri_agg_eur_gbp_usd", "training_data_v2"); // tri declares no defaultVariant
+        var plan = PlanFor("tri_agg_eur_gbp_usd", "training_data_v2"); // no generator says which variant the tri table holds
 
         var missing = Item(plan, "tri_agg_eur_gbp_usd");
         Assert.Equal(RenameAction.Manual, missing.Action);
         Assert.Null(missing.Target);
-        Assert.Contains("defaultVariant", missing.Reason);
+        Assert.Contains("never assumed", missing.Reason);
         var noRule = Item(plan, "training_data_v2");
         Assert.Equal(RenameAction.Manual, noRule.Action);
         Assert.Contains("no family", noRule.Reason);

@@ -30,7 +30,7 @@ public class AuditServiceTests
         var unverified = result.Blockers.Where(b => b.Rule == "infra.not-verified").ToList();
         Assert.NotEmpty(unverified);
         Assert.All(unverified, b => Assert.Equal(Priority.P0, b.Priority));
-        Assert.Contains("Infrastructure not verified", result.Readiness.DecisionReason);
+        Assert.Contains("Cloud not measured: offline", result.Readiness.DecisionReason);
         Assert.Contains(result.Run.NotMeasured, n => n.StartsWith("Infrastructure", StringComparison.Ordinal));
         Assert.Contains(result.Run.NotMeasured, n => n.StartsWith("Cost", StringComparison.Ordinal));
     }
@@ -43,7 +43,7 @@ public class AuditServiceTests
         foreach (var rule in new[]
         {
             "script.missing-phase-task", "script.blocked-phase-task", "rename.collision", "infra.not-verified",
-            "script.interactive-phase-task", "dependency.undeclared-phase", "scope.mismatch",
+            "script.interactive-phase-task", "dependency.undeclared-phase", "scope.mismatch", "script.destructive-phase-task",
             "script.partial", "script.blocked", "dependency.version-conflict", "dependency.unused", "script.style",
         })
         {
@@ -63,7 +63,9 @@ public class AuditServiceTests
         Assert.Equal(Priority.P1, blocker.Priority);
         Assert.Contains("1596", blocker.Description);
         Assert.Contains(cov.MeasuredScope!.Value.ToString(), blocker.Description);
-        Assert.DoesNotContain(result.Blockers, b => b.Rule == "scope.mismatch" && b.Source.Target == "M008-4C/VAR rename"); // 7 claimed, 7 measured
+        var validation = Assert.Single(result.Readiness.Tasks, t => t.Name == "Validation (row counts, schemas)");
+        Assert.Null(validation.MeasuredScope); // no measure: no scope blocker
+        Assert.DoesNotContain(result.Blockers, b => b.Rule == "scope.mismatch" && b.Source.Target == "M008-4C/Validation (row counts, schemas)");
     }
 
     [Fact]
@@ -77,7 +79,7 @@ public class AuditServiceTests
         Assert.True(result.Run.Reproducible);
         Assert.Null(result.Run.Start);
         Assert.Equal("2025-12-13", result.Run.ReportDate);
-        Assert.Equal(new DateTimeOffset(2025, 12, 15, 9, 0, 0, TimeSpan.Zero), result.Readiness.StartDate); // Saturday's report → Monday
+        Assert.Equal(new DateTimeOffset(2025, 12, 14, 9, 0, 0, TimeSpan.Zero), result.Readiness.StartDate); // the phase's plannedStart
     }
 
     [Fact]

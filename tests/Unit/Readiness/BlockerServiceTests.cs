@@ -19,17 +19,52 @@ public class BlockerServiceTests
     [Fact]
     public void Evaluate_WhenPhaseTaskMissing_ShouldRaiseP0WithTheTasksCreationEstimate()
     {
-        var blocker = Assert.Single(new BlockerService(Profile).Evaluate(new object[] { Missing("LAG consolidation") }));
+        var blocker = Assert.Single(new BlockerService(Profile).Evaluate(new object[] { Missing("LAG rename") }));
 
         Assert.Equal(Priority.P0, blocker.Priority);
         Assert.Equal("script.missing-phase-task", blocker.Rule);
-        Assert.Equal("LAG consolidation script missing", blocker.Title);
+        Assert.Equal("LAG rename script missing", blocker.Title);
         Assert.Equal("M008-4C", blocker.AffectedPhase);
-        Assert.Equal(6, blocker.EstimatedDelay!.Min);
-        Assert.Equal(12, blocker.EstimatedDelay.Max);
+        Assert.Equal(2, blocker.EstimatedDelay!.Min);
+        Assert.Equal(4, blocker.EstimatedDelay.Max);
+        Assert.Equal("no inventoried file matches scripts/*x*", blocker.Description);
         Assert.Contains("M008 Phase 4C", blocker.Impact);
         Assert.NotEmpty(blocker.Evidence);
         Assert.Matches("^BQX-[0-9A-F]{8}$", blocker.Id);
+    }
+
+    [Fact]
+    public void Evaluate_WhenTheTaskDeclaresPriorityIfMissing_ShouldRaiseTheMissingScriptAtThatPriority()
+    {
+        // View creation declares priorityIfMissing: P1 in the embedded profile; it used to come out P0.
+        var blocker = Assert.Single(new BlockerService(Profile).Evaluate(new object[] { Missing("View creation (30-day grace period)") }));
+
+        Assert.Equal(Priority.P1, blocker.Priority);
+        Assert.Equal("script.missing-phase-task", blocker.Rule);
+    }
+
+    [Fact]
+    public void Evaluate_WhenAPhaseScriptDropsTablesWithoutABackup_ShouldRaiseP1WithTheStatementsAsEvidence()
+    {
+        var script = new ScriptRecord
+        {
+            Path = "scripts/remediate.py", Status = ScriptStatus.Partial,
+            PhaseTasks = { new PhaseTaskRef { Phase = "M008-4C", Task = "Primary violations" } },
+            Operations = { new ScriptOperation { Kind = OperationKind.Drop, Line = 40, Via = "sql", Detail = "DROP TABLE `p.ds.{name}`" } },
+            Findings =
+            {
+                new Finding(BqxAudit.Inventory.PhaseTaskMatching.DestructiveNoBackupRule, FindingSeverity.Warning,
+                    "destroys data as task 'Primary violations' of M008 Phase 4C: 1 drop statement at line 40 (DROP TABLE `p.ds.{name}`); no backup or rollback step", "scripts/remediate.py:40"),
+            },
+        };
+
+        var blocker = Assert.Single(new BlockerService(Profile).Evaluate(new object[] { script }));
+
+        Assert.Equal("script.destructive-phase-task", blocker.Rule);
+        Assert.Equal(Priority.P1, blocker.Priority);
+        Assert.Equal("M008-4C", blocker.AffectedPhase);
+        Assert.Equal("Destructive phase script without a backup: scripts/remediate.py", blocker.Title);
+        Assert.Contains(blocker.Evidence, e => e.Location == "scripts/remediate.py:40" && e.Detail.StartsWith("Drop: DROP TABLE", StringComparison.Ordinal));
     }
 
     [Fact]

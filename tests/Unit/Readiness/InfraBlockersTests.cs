@@ -68,6 +68,39 @@ public class InfraBlockersTests
             Check(InfraCheckKind.Api, InfraCheckStatus.NotVerified, "api:b"),
         };
         var blocker = Assert.Single(BlockerService.ForAudit(Profile).Evaluate(checks));
-        Assert.Equal(2, blocker.Evidence.Count);
+        var area = Assert.Single(blocker.Evidence);
+        Assert.Equal("Api", area.Location);
+        Assert.Contains("api:a, api:b", area.Detail);
+        Assert.StartsWith("2 checks in 1 area not measured (Api)", blocker.Description);
+    }
+
+    [Fact]
+    public void Evaluate_WhenEveryAreaIsUnmeasuredForOneCause_ShouldRaiseOneBlockerListingTheAreasResolvedByOneRun()
+    {
+        static InfraCheck Unmeasured(InfraCheckKind kind, InfraCheckStatus status, string target, string actual)
+        {
+            var c = Check(kind, status, target);
+            c.Actual = actual;
+            return c;
+        }
+
+        var checks = new object[]
+        {
+            Unmeasured(InfraCheckKind.Api, InfraCheckStatus.NotVerified, "api:bigquery.googleapis.com", "not measured: offline"),
+            Unmeasured(InfraCheckKind.BigQueryDataset, InfraCheckStatus.NotVerified, "bigquery:bqx-ml.ds", "not measured: offline"),
+            Unmeasured(InfraCheckKind.Project, InfraCheckStatus.NotVerified, "project:bqx-ml", "not measured: offline"),
+            Unmeasured(InfraCheckKind.Quota, InfraCheckStatus.Error, "quota:q", "HTTP 500 from serviceusage"),
+        };
+
+        var blockers = BlockerService.ForAudit(Profile).Evaluate(checks);
+
+        Assert.Equal(2, blockers.Count); // one per cause: offline, and the error
+        var offline = Assert.Single(blockers, b => b.Source.Target == "offline");
+        Assert.Equal("Cloud not measured: offline", offline.Title);
+        Assert.Equal(Priority.P0, offline.Priority);
+        Assert.Equal(new[] { "Api", "BigQueryDataset", "Project" }, offline.Evidence.Select(e => e.Location));
+        Assert.Contains("3 checks in 3 areas not measured (Api, BigQueryDataset, Project)", offline.Description);
+        Assert.Equal(InfraBlockers.MeasureTheCloud, offline.ResolvedBy);
+        Assert.Equal("Cloud not measured: HTTP 500 from serviceusage", Assert.Single(blockers, b => b != offline).Title);
     }
 }

@@ -2,6 +2,7 @@ using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Model;
 using BqxAudit.Readiness;
+using System.Text.RegularExpressions;
 
 namespace BqxAudit.Tests.Readiness;
 
@@ -68,15 +69,71 @@ public class ReadinessServiceTests
     }
 
     [Fact]
-    public void Evaluate_WhenGlobalAndTaskBlockers_ShouldPutGlobalOnesFirstOnThePath()
+    public void Evaluate_WhenPhaseWideAndTaskBlockers_ShouldPutPhaseWideOnesFirstOnThePath()
     {
         var scripts = new[] { Script("a.py", ScriptStatus.Blocked, "A"), Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
-        var blockers = new[] { B(Priority.P0, phase: null, target: "infra", min: 1, max: 1), B(Priority.P0, target: "a.py", min: 3, max: 4) };
+        var blockers = new[] { B(Priority.P0, target: "infra", min: 1, max: 1), B(Priority.P0, target: "a.py", min: 3, max: 4), B(Priority.P0, phase: null, target: "elsewhere", min: 9, max: 9) };
         var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = blockers });
         Assert.Equal(ScriptStatus.Blocked, r.Tasks[0].ScriptStatus);
         Assert.Equal(3, r.Tasks[0].DelayHours.Min);
         Assert.Equal(4, r.CriticalPathHours.Min);
         Assert.Equal(5, r.CriticalPathHours.Max);
+    }
+
+    [Fact]
+    public void Evaluate_WhenABlockerTouchesNothingThePhaseRuns_ShouldLeaveItOutOfTheDecisionAndThePath()
+    {
+        var scripts = new[] { Script("a.py", ScriptStatus.Ready, "A"), Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
+
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = new[] { B(Priority.P0, phase: null, target: "repo") } });
+
+        Assert.Equal(Decision.Go, r.Decision);
+        Assert.Empty(r.Blockers);
+        Assert.Equal(0, r.CriticalPathHours.Max);
+    }
+
+    [Fact]
+    public void Evaluate_WhenOneRunResolvesSeveralBlockers_ShouldCountTheirDelayOnceAsTheLongest()
+    {
+        var scripts = new[] { Script("a.py", ScriptStatus.Ready, "A"), Script("b.py", ScriptStatus.Ready, "B"), Script("c.py", ScriptStatus.Ready, "C") };
+        var run = "a measured run";
+        var cloud = B(Priority.P0, target: "offline", min: 0.25, max: 1);
+        cloud.ResolvedBy = run;
+        var listing = B(Priority.P1, target: "features", min: 0.25, max: 0.5);
+        listing.ResolvedBy = run;
+        var own = B(Priority.P1, target: "cost", min: 2, max: 3);
+
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Scripts = scripts, Blockers = new[] { cloud, listing, own } });
+
+        Assert.Equal(2.25, r.CriticalPathHours.Min);
+        Assert.Equal(4, r.CriticalPathHours.Max);
+    }
+
+    [Fact]
+    public void Evaluate_WhenNoStartIsGiven_ShouldStartOnThePhasesPlannedStart()
+    {
+        var profile = ProfileLoader.Parse(
+            "name: t\nphases:\n  - id: P\n    plannedStart: 2025-12-16\n    workingHours: { perDay: 8, timeZone: UTC }\n    tasks:\n      - { name: A, scriptGlobs: [ a.py ], creationHours: { min: 2, max: 2 } }\n", "t.yaml");
+
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = profile, Now = Monday });
+
+        Assert.Equal(new DateTimeOffset(2025, 12, 16, 9, 0, 0, TimeSpan.Zero), r.StartDate);
+        Assert.Equal(new DateTimeOffset(2025, 12, 16, 11, 0, 0, TimeSpan.Zero), r.EarliestStart);
+        var given = ReadinessService.Evaluate(new ReadinessInput { Profile = profile, Now = Monday, StartDate = Monday });
+        Assert.Equal(Monday, given.StartDate);
+    }
+
+    [Fact]
+    public void Evaluate_WhenManyBlockers_ShouldAnswerInWholeItemsListingFewerInsteadOfCutting()
+    {
+        var blockers = Enumerable.Range(0, 40).Select(i => B(Priority.P0, target: $"t{i}")).Select((b, i) => { b.Title = $"Blocker number {i} with a long descriptive title"; return b; }).ToArray();
+
+        var r = ReadinessService.Evaluate(new ReadinessInput { Profile = Profile, StartDate = Monday, Blockers = blockers });
+
+        Assert.Matches(@"; and \d+ more$", r.DecisionReason);
+        Assert.All(r.Answers.Values, a => Assert.DoesNotContain("…", a));
+        Assert.EndsWith(".", r.Answers[ReadinessService.QuestionLikelyBlockers]);
+        Assert.All(Regex.Matches(r.DecisionReason, "Blocker number [0-9]+[^;]*").Select(m => m.Value), t => Assert.EndsWith("with a long descriptive title", t));
     }
 
     [Fact]

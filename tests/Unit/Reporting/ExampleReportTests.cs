@@ -36,15 +36,44 @@ public class ExampleReportTests
     }
 
     [Fact]
-    public void Summary_WhenExampleAudited_ShouldNameEveryBlockerById()
+    public void Summary_WhenExampleAudited_ShouldNameThePhasesP0AndP1BlockersAndCountTheRest()
     {
         var summary = Md(Deliverable.Summary);
+        var r = ExampleResult;
 
-        var ids = Array("Blockers").Select(b => b.GetProperty("Id").GetString()!).ToList();
-        Assert.Equal(ExampleResult.Blockers.Count, ids.Count);
-        Assert.True(ids.Count > 20);
-        Assert.All(ids, id => Assert.Contains(id, summary));
-        Assert.Equal(ids, Table(summary, $"## Blockers ({ids.Count})").Select(r => Plain(r[0])));
+        var urgent = r.Readiness.Blockers.Where(b => b.Priority <= Priority.P1).OrderBy(b => b.Priority).ToList();
+        var named = Regex.Matches(summary, @"^- \*\*(P[01])\*\* `(BQX-[0-9A-F]{8})` (.+)$", RegexOptions.Multiline).ToList();
+        Assert.Equal(urgent.Select(b => b.Id), named.Select(m => m.Groups[2].Value));
+        Assert.Equal(urgent.Select(b => MarkdownBuilder.Text(b.Title)), named.Select(m => m.Groups[3].Value)); // whole titles
+        var lower = r.Readiness.Blockers.Count(b => b.Priority > Priority.P1);
+        var repository = r.Blockers.Count(b => b.AffectedPhase is null);
+        Assert.True(repository > 0);
+        Assert.Contains(lower == 0 ? "Also " : $"Also {lower} P2/P3 phase blocker", summary);
+        Assert.Contains($"{repository} repository findings that touch nothing the phase runs", summary);
+        Assert.DoesNotContain("| Id | P | Title |", summary); // no blocker table: the readiness report has the phase's
+        var counts = Table(summary, "## Counts").ToDictionary(row => row[0], row => Number(row[1]));
+        Assert.Equal(r.Readiness.Blockers.Count, counts["Phase blockers"]);
+        Assert.Equal(repository, counts["Repository findings"]);
+    }
+
+    [Fact]
+    public void Reports_WhenExampleAuditedOffline_ShouldCarryOneCloudNotMeasuredP0CountedOnceOnTheCriticalPath()
+    {
+        var r = ExampleResult;
+
+        var cloud = Assert.Single(r.Blockers, b => b.Rule == "infra.not-verified");
+        Assert.Equal("Cloud not measured: offline", cloud.Title);
+        Assert.Equal(Priority.P0, cloud.Priority);
+        Assert.Equal("M008-4C", cloud.AffectedPhase);
+        Assert.Equal(r.Infrastructure.Select(c => c.Kind.ToString()).Distinct().OrderBy(k => k, StringComparer.Ordinal), cloud.Evidence.Select(e => e.Location));
+        // The rename-collision check of the listing is online too; one measured run resolves both, so the path counts the longest once.
+        var together = r.Readiness.Blockers.Where(b => b.ResolvedBy == cloud.ResolvedBy).ToList();
+        Assert.Contains(cloud, together);
+        var summary = Md(Deliverable.Summary);
+        var section = summary[summary.IndexOf("## Blockers", StringComparison.Ordinal)..summary.IndexOf("## Critical questions", StringComparison.Ordinal)];
+        Assert.Single(Regex.Matches(section, "Cloud not measured"));
+        Assert.Contains("they are one P0 blocker", summary);
+        Assert.Matches(@"\*\*P0\*\* `BQX-[0-9A-F]{8}` Cloud not measured: offline", summary);
     }
 
     [Fact]
@@ -69,18 +98,19 @@ public class ExampleReportTests
         var unverified = r.Blockers.Where(b => b.Rule == "infra.not-verified").ToList();
         Assert.NotEmpty(unverified);
         Assert.All(unverified, b => Assert.Equal(Priority.P0, b.Priority));
-        Assert.Contains("not verified", r.Readiness.DecisionReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Cloud not measured", r.Readiness.DecisionReason, StringComparison.Ordinal);
 
         var checks = r.Infrastructure.Count;
+        var areas = r.Infrastructure.Select(c => c.Kind).Distinct().Count();
         Assert.All(r.Infrastructure, c => Assert.Equal(InfraCheckStatus.NotVerified, c.Status));
-        Assert.Contains($"**Unmeasured ground**: {checks} infrastructure checks not measured (offline)", Md(Deliverable.Summary));
+        Assert.Contains($"**Unmeasured ground**: {checks} infrastructure checks in {areas} areas not measured (offline); they are one P0 blocker", Md(Deliverable.Summary));
         var infra = Md(Deliverable.Infrastructure);
         Assert.StartsWith($"NOT VERIFIED ❔: {checks} of {checks} checks not measured", Field(infra, "Verdict"));
         Assert.Contains("The audit ran offline: no cloud call was made", infra);
         var notVerified = Table(infra, "## Not verified");
         Assert.Equal(r.Infrastructure.Select(c => c.Kind.ToString()).Distinct(), notVerified.Select(row => row[0]));
         Assert.All(notVerified, row => Assert.Equal("not measured: offline", row[2]));
-        Assert.Equal(unverified.Select(b => b.Id).OrderBy(i => i), notVerified.Select(row => Plain(row[4])).OrderBy(i => i));
+        Assert.All(notVerified, row => Assert.Equal(Assert.Single(unverified).Id, Plain(row[4])));
     }
 
     [Fact]
@@ -122,15 +152,16 @@ public class ExampleReportTests
         for (var i = 0; i < tasks.Count; i++)
         {
             var t = tasks[i];
-            Assert.Equal(t.TryGetProperty("ClaimedScope", out var claimed) ? claimed.GetString() : "", taskRows[i][6]);
+            Assert.Equal($"`{t.GetProperty("Action").GetString()}`", taskRows[i][1]);
+            Assert.Equal(t.TryGetProperty("ClaimedScope", out var claimed) ? claimed.GetString() : "", taskRows[i][7]);
             if (t.TryGetProperty("MeasuredScope", out var measured))
             {
-                Assert.Equal(measured.GetInt64(), Number(taskRows[i][7]));
+                Assert.Equal(measured.GetInt64(), Number(taskRows[i][8]));
             }
 
             if (t.TryGetProperty("CreationHours", out var create))
             {
-                Assert.Equal(FormattableString.Invariant($"{create.GetProperty("Min").GetDouble()}-{create.GetProperty("Max").GetDouble()}h"), taskRows[i][3]);
+                Assert.Equal(FormattableString.Invariant($"{create.GetProperty("Min").GetDouble()}-{create.GetProperty("Max").GetDouble()}h"), taskRows[i][4]);
             }
         }
 
@@ -152,14 +183,18 @@ public class ExampleReportTests
         AssertCounts<DependencyStatus>(Field(deps, "Dependencies"), Array("Dependencies"), "Status", ReportText.Status);
         Assert.Equal(Array("Dependencies").Count(), Table(deps, "## Dependencies").Count);
 
-        // Blockers: counts, every block's Id in order, and each block's delay.
+        // Blockers: counts, every phase block's Id in order with its delay, and each repository finding once in its table.
         var blockers = Md(Deliverable.Blockers);
         AssertCounts<Priority>(Field(blockers, "Blockers"), Array("Blockers"), "Priority", p => p.ToString());
+        AssertCounts<Priority>(Field(blockers, "Phase blockers"), readiness.GetProperty("Blockers").EnumerateArray(), "Priority", p => p.ToString());
+        var phaseBlockers = readiness.GetProperty("Blockers").EnumerateArray().ToList();
         var ids = Regex.Matches(blockers, @"^\*\*Id\*\*: `(BQX-[0-9A-F]{8})`$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(Array("Blockers").Select(b => b.GetProperty("Id").GetString()), ids);
+        Assert.Equal(phaseBlockers.Select(b => b.GetProperty("Id").GetString()), ids);
         var delays = Regex.Matches(blockers, @"^\*\*Estimated Delay\*\*: ([0-9.]+)-([0-9.]+) hours$", RegexOptions.Multiline).ToList();
-        Assert.Equal(Array("Blockers").Select(b => (b.GetProperty("EstimatedDelay").GetProperty("Min").GetDouble(), b.GetProperty("EstimatedDelay").GetProperty("Max").GetDouble())),
+        Assert.Equal(phaseBlockers.Select(b => (b.GetProperty("EstimatedDelay").GetProperty("Min").GetDouble(), b.GetProperty("EstimatedDelay").GetProperty("Max").GetDouble())),
             delays.Select(m => (double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))));
+        var inPhase = phaseBlockers.Select(b => b.GetProperty("Id").GetString()).ToHashSet();
+        Assert.Equal(Array("Blockers").Select(b => b.GetProperty("Id").GetString()).Where(i => !inPhase.Contains(i)), Table(blockers, "## Repository findings").Select(row => Plain(row[0])));
 
         // Summary: every count row equals the JSON.
         var counts = Table(Md(Deliverable.Summary), "## Counts").ToDictionary(r => r[0], r => (Total: Number(r[1]), Breakdown: r[2]));
@@ -188,25 +223,29 @@ public class ExampleReportTests
     }
 
     [Fact]
-    public void BlockerAnalysis_WhenExampleAudited_ShouldWriteEveryBlockerInTheDirectiveBlockFormat()
+    public void BlockerAnalysis_WhenExampleAudited_ShouldWritePhaseBlockersInTheDirectiveBlockFormatAndRepositoryFindingsOnce()
     {
         var md = Md(Deliverable.Blockers);
-        var blocks = Regex.Split(md, @"^### Blocker: ", RegexOptions.Multiline).Skip(1).ToList();
+        var blocks = Regex.Split(md[..md.IndexOf("## Repository findings", StringComparison.Ordinal)], @"^### Blocker: ", RegexOptions.Multiline).Skip(1).ToList();
 
-        Assert.Equal(ExampleResult.Blockers.Count, blocks.Count);
+        Assert.Equal(ExampleResult.Readiness.Blockers.Count, blocks.Count);
         var labels = new[] { "Id", "Type", "Category", "Impact", "Affected Phase", "Estimated Delay", "Mitigation", "Workaround", "Recommended Action" };
         foreach (var block in blocks)
         {
             var fields = Regex.Matches(block, @"^\*\*([A-Za-z ]+)\*\*: ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
             Assert.All(labels, l => Assert.Contains(l, fields));
             Assert.Matches(@"^\*\*Type\*\*: P[0-3]-(CRITICAL|HIGH|MEDIUM|LOW)$", block.Split('\n').First(l => l.StartsWith("**Type**", StringComparison.Ordinal)));
+            Assert.Contains("**Affected Phase**: M008-4C", block);
         }
 
-        var lag = blocks.Single(b => b.StartsWith("LAG consolidation script missing", StringComparison.Ordinal));
+        var lag = blocks.Single(b => b.StartsWith("LAG rename script missing", StringComparison.Ordinal));
         Assert.Contains("**Type**: P0-CRITICAL", lag);
-        Assert.Contains("**Affected Phase**: M008-4C", lag);
-        Assert.Contains("**Estimated Delay**: 6-12 hours", lag);
-        Assert.Contains("**Workaround**: Perform the task by hand with reviewed SQL", lag);
+        Assert.Contains("**Estimated Delay**: 2-4 hours", lag);
+        Assert.Contains("scripts/generate_lag_rename_mapping.py matches the globs but renames nothing: it only reads BigQuery and writes local files (LAG_RENAME_MAPPING.csv)", lag);
+        var repository = Table(md, "## Repository findings");
+        Assert.Equal(ExampleResult.Blockers.Count(b => b.AffectedPhase is null), repository.Count);
+        Assert.Contains(repository, row => row[3].StartsWith("Style finding", StringComparison.Ordinal));
+        Assert.DoesNotContain("```mermaid", md); // the resolution plan is the readiness report's
     }
 
     [Fact]
@@ -221,8 +260,8 @@ public class ExampleReportTests
 
         Assert.Equal(2, Regex.Matches(md, "^```mermaid$", RegexOptions.Multiline).Count);
         Assert.Contains("gantt\n    title Blocker resolution plan for M008 Phase 4C", md);
-        Assert.Contains("pie showData\n    title Naming compliance (M008) of 123 table names", md);
-        // The Gantt draws the phase's P0 then P1 blockers (12 + 5), each once.
+        Assert.Contains("pie showData\n    title Naming compliance (M008) of 135 table names", md);
+        // The Gantt draws the phase's P0 then P1 blockers, each once.
         var bars = Regex.Matches(md, @"^    (BQX-[0-9A-F]{8}) .* :(crit, )?t\d+, ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(ExampleResult.Readiness.Blockers.Where(b => b.Priority <= Priority.P1).Select(b => b.Id), bars);
     }

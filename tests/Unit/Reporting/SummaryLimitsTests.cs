@@ -17,8 +17,18 @@ public class SummaryLimitsTests
     private static HashSet<string> IdsIn(string summary) =>
         Regex.Matches(summary, "BQX-[0-9A-F]{8}").Select(m => m.Value).ToHashSet();
 
+    private static List<string> Bullets(string summary) =>
+        Regex.Matches(summary, @"^- \*\*P[01]\*\* `(BQX-[0-9A-F]{8})` ", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>Every Id the blocker section names: with titles, then by Id.</summary>
+    private static List<string> Named(string summary)
+    {
+        var section = summary[summary.IndexOf("## Blockers", StringComparison.Ordinal)..summary.IndexOf("## Critical questions", StringComparison.Ordinal)];
+        return Regex.Matches(section, "BQX-[0-9A-F]{8}").Select(m => m.Value).ToList();
+    }
+
     [Fact]
-    public void Summary_WhenTenThousandBlockers_ShouldStayWithinThreePagesAndNameTheMostUrgentFirst()
+    public void Summary_WhenTenThousandBlockers_ShouldStayWithinThreePagesNamingTheMostUrgentAndCountingTheRest()
     {
         var result = SyntheticAudit.Create(blockers: 10_000, findings: 4_000, checks: 2_000);
 
@@ -28,51 +38,63 @@ public class SummaryLimitsTests
         Assert.Equal("## Decision: NO-GO ❌", summary.Split('\n').First(l => l.StartsWith("## ", StringComparison.Ordinal)));
         Assert.Contains("## Blockers (10,000)", summary);
 
-        // 10,000 Ids alone are 120,000 characters: the summary names every P0 and as many more as fit, most urgent first.
-        var named = IdsIn(summary);
-        Assert.All(result.Blockers.Where(b => b.Priority == Priority.P0), b => Assert.Contains(b.Id, named));
-        Assert.True(named.Count >= 300, $"only {named.Count} blockers named");
-        var worstUnnamed = result.Blockers.Where(b => !named.Contains(b.Id)).Min(b => b.Priority);
-        Assert.DoesNotContain(result.Blockers, b => b.Priority > worstUnnamed && named.Contains(b.Id));
-
-        // Every blocker is accounted for: named here, or counted in its group and in the closing note.
-        var unnamed = result.Blockers.Count(b => !named.Contains(b.Id));
-        Assert.True(unnamed > 0);
-        Assert.Contains($"{unnamed:N0} blockers are not named here so that the summary stays within three pages; `EXECUTION_BLOCKER_ANALYSIS_20251213.md` lists every one", summary);
-        var groups = Regex.Matches(summary, @"^- \*\*(P[0-3])\*\* `([^`]+)` \(([0-9,]+)\): ", RegexOptions.Multiline);
-        var inTable = Table(summary, "## Blockers (10,000)").Select(r => Plain(r[0])).ToHashSet();
-        Assert.Equal(10_000, groups.Sum(m => Number(m.Groups[3].Value)) + inTable.Count);
-        foreach (Match g in groups)
-        {
-            var members = result.Blockers.Where(b => b.Priority.ToString() == g.Groups[1].Value && b.Rule == g.Groups[2].Value && !inTable.Contains(b.Id));
-            Assert.Equal(members.Count(), Number(g.Groups[3].Value));
-        }
+        // The phase's P0 then P1 blockers by name, most urgent first, as many as fit; every other one counted.
+        var urgent = result.Readiness.Blockers.Where(b => b.Priority <= Priority.P1).OrderBy(b => b.Priority).Select(b => b.Id).ToList();
+        var named = Named(summary);
+        Assert.True(named.Count >= 40, $"only {named.Count} blockers named");
+        Assert.NotEmpty(Bullets(summary));
+        Assert.Equal(urgent.Take(named.Count), named);
+        Assert.All(result.Readiness.Blockers.Where(b => b.Priority == Priority.P0).Take(named.Count), b => Assert.Contains(b.Id, named));
+        var unnamed = urgent.Count - named.Count;
+        var rest = result.Readiness.Blockers.Count(b => b.Priority > Priority.P1);
+        Assert.Contains(unnamed > 0 ? $"Also {unnamed:N0} more P0/P1 phase blockers" : "Also ", summary);
+        Assert.Contains($"{rest:N0} P2/P3 phase blockers", summary);
+        Assert.Contains("`EXECUTION_BLOCKER_ANALYSIS_20251213.md` lists every one", summary);
     }
 
     [Fact]
-    public void Summary_WhenThreeHundredBlockers_ShouldStillNameEveryOneById()
+    public void Summary_WhenThreeHundredBlockers_ShouldNameEveryP0AndP1AndCountTheRestByPriority()
     {
         var result = SyntheticAudit.Create(blockers: 300, findings: 200, checks: 100);
 
         var summary = MarkdownReportWriter.Write(result, Deliverable.Summary);
 
         AssertWithinLimits(summary);
-        var named = IdsIn(summary);
-        Assert.All(result.Blockers, b => Assert.Contains(b.Id, named));
+        var urgent = result.Readiness.Blockers.Where(b => b.Priority <= Priority.P1).OrderBy(b => b.Priority).Select(b => b.Id).ToList();
+        Assert.Equal(urgent, Bullets(summary));
         Assert.DoesNotContain("not named here", summary);
-        Assert.Matches("(then the others by Id|By Id), most urgent first, grouped by priority", summary);
+        var p2 = result.Readiness.Blockers.Count(b => b.Priority == Priority.P2);
+        var p3 = result.Readiness.Blockers.Count(b => b.Priority == Priority.P3);
+        Assert.Contains($"{p2 + p3:N0} P2/P3 phase blockers (P2 {p2:N0} · P3 {p3:N0})", summary);
     }
 
     [Fact]
-    public void Summary_WhenFewBlockers_ShouldListEachWithItsTitle()
+    public void Summary_WhenFewBlockers_ShouldNameEachP0AndP1WithItsWholeTitle()
     {
         var result = SyntheticAudit.Create(blockers: 30);
 
         var summary = MarkdownReportWriter.Write(result, Deliverable.Summary);
 
-        var rows = Table(summary, "## Blockers (30)");
-        Assert.Equal(result.Blockers.OrderBy(b => b.Priority).Select(b => b.Id), rows.Select(r => Plain(r[0])));
-        Assert.Equal(result.Blockers.OrderBy(b => b.Priority).Select(b => b.Priority.ToString()), rows.Select(r => r[1]));
+        var urgent = result.Readiness.Blockers.Where(b => b.Priority <= Priority.P1).OrderBy(b => b.Priority).ToList();
+        Assert.Equal(urgent.Select(b => b.Id), Bullets(summary));
+        Assert.All(urgent, b => Assert.Contains($"`{b.Id}` {MarkdownBuilder.Text(b.Title)}\n", summary));
+    }
+
+    [Fact]
+    public void Summary_WhenBlockersTouchNothingThePhaseRuns_ShouldCountThemAsRepositoryFindingsOnly()
+    {
+        var result = SyntheticAudit.Create(blockers: 40);
+        var repository = result.Blockers.Where(b => b.Priority >= Priority.P2).Take(5).ToList();
+        result.Readiness.Blockers.RemoveAll(b => repository.Contains(b));
+
+        var summary = MarkdownReportWriter.Write(result, Deliverable.Summary);
+
+        var counts = Table(summary, "## Counts").ToDictionary(r => r[0], r => Number(r[1]));
+        Assert.Equal(5, counts["Repository findings"]);
+        Assert.Equal(result.Readiness.Blockers.Count, counts["Phase blockers"]);
+        Assert.Contains("5 repository findings that touch nothing the phase runs", summary);
+        var section = summary[summary.IndexOf("## Blockers", StringComparison.Ordinal)..summary.IndexOf("## Critical questions", StringComparison.Ordinal)];
+        Assert.All(repository, b => Assert.DoesNotContain(b.Id, section));
     }
 
     [Fact]
@@ -95,7 +117,7 @@ public class SummaryLimitsTests
 
         AssertWithinLimits(summary);
         Assert.Contains("## Decision: NO-GO ❌", summary);
-        Assert.All(result.Blockers.Where(b => b.Priority == Priority.P0), b => Assert.Contains(b.Id, summary));
+        Assert.All(result.Readiness.Blockers.Where(b => b.Priority == Priority.P0), b => Assert.Contains(b.Id, Named(summary)));
     }
 
     [Fact]

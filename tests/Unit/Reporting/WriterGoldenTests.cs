@@ -16,15 +16,15 @@ public class WriterGoldenTests
         var check = new InfraCheck { Target = "api:bigquery.googleapis.com", Kind = InfraCheckKind.Api, Check = "service is enabled", Status = InfraCheckStatus.NotVerified, Actual = "not measured: offline" };
         var blocker = new Blocker
         {
-            Id = "BQX-0000000A", Title = "Build script cannot run: scripts/x.py", Priority = Priority.P0, Category = "Script", Impact = "cannot run",
+            Id = "BQX-0000000A", Title = "Build script cannot run: scripts/x.py", Priority = Priority.P0, Category = "Script", Impact = "cannot run", AffectedPhase = "P1",
             Rule = "script.blocked-phase-task", RecommendedAction = "Fix it", Source = { Type = "ScriptRecord", Target = "scripts/x.py", Detail = "Blocked" },
             Evidence = { new Evidence("file", "scripts/x.py:3", "SyntaxError") },
         };
         var area = new Blocker
         {
-            Id = "BQX-0000000B", Title = "Infrastructure not verified: Api", Priority = Priority.P0, Category = "Infrastructure", Impact = "unknown",
-            Rule = "infra.not-verified", RecommendedAction = "Run online", Source = { Type = "InfraCheck", Target = "Api", Detail = "NotVerified" },
-            Evidence = { new Evidence("api", "api:bigquery.googleapis.com", "NotVerified: not measured: offline") },
+            Id = "BQX-0000000B", Title = "Cloud not measured: offline", Priority = Priority.P0, Category = "Infrastructure", Impact = "unknown", AffectedPhase = "P1",
+            Rule = "infra.not-verified", RecommendedAction = "Run online", Source = { Type = "InfraCheck", Target = "offline", Detail = "NotVerified" },
+            Evidence = { new Evidence("api", "Api", "1 check not measured: api:bigquery.googleapis.com") },
         };
         return new AuditResult
         {
@@ -71,8 +71,8 @@ public class WriterGoldenTests
                 <testcase name="Api api:bigquery.googleapis.com: service is enabled" classname="bqxaudit.infrastructure.api" time="0">
                   <skipped message="not verified: not measured: offline (the unmeasured area is blocker BQX-0000000B)" />
                 </testcase>
-                <testcase name="Infrastructure not verified: Api" classname="bqxaudit.blockers.infrastructure" time="0">
-                  <failure message="BQX-0000000B Infrastructure not verified: Api" type="P0 infra.not-verified">BQX-0000000B P0 Infrastructure not verified: Api: unknown — recommended action: Run online</failure>
+                <testcase name="Cloud not measured: offline" classname="bqxaudit.blockers.infrastructure" time="0">
+                  <failure message="BQX-0000000B Cloud not measured: offline" type="P0 infra.not-verified">BQX-0000000B P0 Cloud not measured: offline: unknown — recommended action: Run online</failure>
                 </testcase>
                 <system-out />
                 <system-err />

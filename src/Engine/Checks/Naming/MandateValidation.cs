@@ -129,7 +129,6 @@ public static class MandateValidation
             }
 
             var components = new HashSet<string>(StringComparer.Ordinal);
-            var hasVariant = false;
             var parsedAll = true;
             for (var p = 0; p < family.Patterns.Count; p++)
             {
@@ -155,7 +154,6 @@ public static class MandateValidation
                 foreach (var segment in segments!.Where(s => s.Literal is null))
                 {
                     components.Add(segment.Component!);
-                    hasVariant |= segment.ValueSet == VariantSet;
                 }
             }
 
@@ -174,18 +172,6 @@ public static class MandateValidation
                 if (!components.Contains(family.Alphabetical[a]))
                 {
                     Add($"{at}.alphabetical[{a}]", $"'{family.Alphabetical[a]}' is not a component of the family's patterns");
-                }
-            }
-
-            if (family.DefaultVariant is { } variant)
-            {
-                if (!hasVariant)
-                {
-                    Add($"{at}.defaultVariant", "the family's patterns have no {variant} component");
-                }
-                else if (!mandate.Values.TryGetValue(VariantSet, out var variants) || !variants.Contains(variant, StringComparer.Ordinal))
-                {
-                    Add($"{at}.defaultVariant", $"'{variant}' is not one of values.variant");
                 }
             }
         }

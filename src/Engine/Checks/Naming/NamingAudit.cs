@@ -26,6 +26,18 @@ public sealed class NamingRequest
 
     /// <summary>When set (online), the mandate's datasets are listed live from BigQuery instead of the profile's table listings.</summary>
     public LiveListingOptions? Live { get; init; }
+
+    /// <summary>
+    /// The root's inventory, for the variants generators write without a marker (<see cref="VariantEvidence"/>); when
+    /// null, the plan inventories <see cref="Root"/> itself, and only if some name lacks its variant.
+    /// </summary>
+    public IReadOnlyList<ScriptRecord>? Scripts { get; init; }
+}
+
+/// <summary>A dataset whose table names could not be read, so its names (and rename collisions) were not checked.</summary>
+public sealed record ListingGap(string Dataset, string? File, string Reason)
+{
+    public override string ToString() => $"{Dataset}: {Reason}";
 }
 
 /// <summary>
@@ -36,6 +48,7 @@ public sealed class NamingAudit
 {
     private readonly IAuditHost host;
     private readonly NamingService service;
+    private readonly List<ListingGap> gaps = new();
 
     public NamingAudit(IAuditHost host)
     {
@@ -44,6 +57,12 @@ public sealed class NamingAudit
     }
 
     public MandateProfile Mandate(NamingRequest request) => NamingService.SelectMandate(request.Profile, request.MandateId);
+
+    /// <summary>
+    /// The datasets of the mandate whose listing the last <see cref="Classify(NamingRequest)"/> could not read (absent,
+    /// unreadable or empty table list files, no listing at all): NotVerified ground. Complete once the results are enumerated.
+    /// </summary>
+    public IReadOnlyList<ListingGap> Gaps => gaps;
 
     /// <summary>The sources a request names, in order: names, then a file, else the profile's listings (and any extra sources).</summary>
     public static IReadOnlyList<ITableNameSource> Sources(NamingRequest request)
@@ -104,18 +123,132 @@ public sealed class NamingAudit
             host.WriteVerbose($"naming: not listing live ({reason}); using the profile's table listings");
         }
 
-        foreach (var result in service.Classify(TableNameSources.ReadAll(Sources(request), host), mandate))
+        gaps.Clear();
+        var fromProfile = request.TableNames is not { Count: > 0 } && string.IsNullOrWhiteSpace(request.TableFile);
+        var recorder = new UnreadListings(host);
+        IReadOnlyList<ITableNameSource> named;
+        try
         {
+            named = Sources(request);
+        }
+        catch (BqxException e) when (fromProfile && e.Error.ErrorId == ErrorIds.InputInvalid)
+        {
+            foreach (var dataset in Datasets(request.Profile, mandate))
+            {
+                gaps.Add(new ListingGap(dataset, null, $"no table listing: the profile gives no tableListFile for {dataset}{(request.Live is null ? " and the run is offline" : "")}"));
+            }
+
+            throw;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var result in service.Classify(TableNameSources.ReadAll(named, fromProfile ? recorder : host), mandate))
+        {
+            seen.Add(result.Source.Split(':')[0]);
             yield return result;
         }
+
+        if (fromProfile)
+        {
+            FindGaps(request, mandate, recorder, seen);
+        }
+    }
+
+    /// <summary>Which of the mandate's datasets the profile's listings left unread, and why.</summary>
+    private void FindGaps(NamingRequest request, MandateProfile mandate, UnreadListings recorder, HashSet<string> seen)
+    {
+        var listed = request.Profile.Datasets.Where(d => !string.IsNullOrWhiteSpace(d.TableListFile)).ToList();
+        foreach (var d in listed)
+        {
+            var file = d.TableListFile!;
+            if (recorder.Unread.TryGetValue(file, out var error))
+            {
+                gaps.Add(new ListingGap(d.Name, file, error.ErrorId == ErrorIds.PathNotFound
+                    ? $"its table listing {file} is absent (looked for {Path.GetFullPath(Path.Combine(request.Profile.BaseDirectory ?? request.Root, file))})"
+                    : $"its table listing {file} cannot be read: {error.Message}"));
+            }
+            else if (!seen.Contains(file))
+            {
+                gaps.Add(new ListingGap(d.Name, file, $"its table listing {file} holds no table name"));
+            }
+        }
+
+        foreach (var dataset in Datasets(request.Profile, mandate).Where(n => listed.All(d => d.Name != n)))
+        {
+            gaps.Add(new ListingGap(dataset, null, $"no table listing: the profile gives no tableListFile for {dataset}{(request.Live is null ? " and the run is offline" : "")}"));
+        }
+    }
+
+    private static IEnumerable<string> Datasets(AuditProfile profile, MandateProfile mandate) =>
+        mandate.Datasets.Count > 0 ? mandate.Datasets : profile.Datasets.Select(d => d.Name);
+
+    /// <summary>A host that reports errors as verbose messages (for work done on the side).</summary>
+    private sealed class ErrorsAsVerbose : IAuditHost
+    {
+        private readonly IAuditHost inner;
+
+        public ErrorsAsVerbose(IAuditHost inner) => this.inner = inner;
+
+        public CancellationToken Cancellation => inner.Cancellation;
+
+        public void WriteVerbose(string message) => inner.WriteVerbose(message);
+
+        public void WriteWarning(string message) => inner.WriteVerbose(message);
+
+        public void WriteError(BqxError error) => inner.WriteVerbose($"while looking for generators: {error.Target}: {error.Message}");
+
+        public void WriteProgress(ProgressInfo progress) => inner.WriteProgress(progress);
+
+        public bool ShouldProcess(string target, string action) => inner.ShouldProcess(target, action);
+    }
+
+    /// <summary>Passes everything on to the host and remembers the listings that could not be read (by their display name).</summary>
+    private sealed class UnreadListings : IAuditHost
+    {
+        private readonly IAuditHost inner;
+
+        public UnreadListings(IAuditHost inner) => this.inner = inner;
+
+        public Dictionary<string, BqxError> Unread { get; } = new(StringComparer.Ordinal);
+
+        public CancellationToken Cancellation => inner.Cancellation;
+
+        public void WriteVerbose(string message) => inner.WriteVerbose(message);
+
+        public void WriteWarning(string message) => inner.WriteWarning(message);
+
+        public void WriteError(BqxError error)
+        {
+            if (error.ErrorId is ErrorIds.PathNotFound or ErrorIds.FileUnreadable && error.Target is { } target)
+            {
+                Unread.TryAdd(target, error);
+            }
+
+            inner.WriteError(error);
+        }
+
+        public void WriteProgress(ProgressInfo progress) => inner.WriteProgress(progress);
+
+        public bool ShouldProcess(string target, string action) => inner.ShouldProcess(target, action);
     }
 
     /// <summary>The rename plan of every name the request gives, with collisions checked against all of them.</summary>
     public IReadOnlyList<RenamePlanItem> Plan(NamingRequest request) => Plan(Classify(request).ToList(), request);
 
-    /// <summary>The rename plan of results already classified (e.g. piped in).</summary>
-    public IReadOnlyList<RenamePlanItem> Plan(IReadOnlyList<NamingResult> results, NamingRequest request) =>
-        service.Plan(results, Mandate(request), new RenamePlanOptions { Project = request.Profile.Gcp.Project });
+    /// <summary>The rename plan of results already classified (e.g. piped in), with the variants the root's generators show.</summary>
+    public IReadOnlyList<RenamePlanItem> Plan(IReadOnlyList<NamingResult> results, NamingRequest request)
+    {
+        var mandate = Mandate(request);
+        IReadOnlyDictionary<string, VariantClaim>? evidence = null;
+        if (results.Any(r => r.Violations.Contains(NamingViolation.MissingVariant)))
+        {
+            // The inventory only looks for generators here: its problems with other files are not this command's input errors.
+            var scripts = request.Scripts ?? new Inventory.InventoryService(new ErrorsAsVerbose(host)).Run(new Inventory.InventoryOptions { Root = request.Root, Profile = request.Profile }).Records;
+            evidence = VariantEvidence.From(scripts, mandate);
+        }
+
+        return service.Plan(results, mandate, new RenamePlanOptions { Project = request.Profile.Gcp.Project, VariantEvidence = evidence });
+    }
 
     public NamingSummary Summarize(IEnumerable<NamingResult> results, NamingRequest request) => service.Summarize(results, Mandate(request));
 }

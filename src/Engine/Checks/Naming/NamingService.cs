@@ -19,6 +19,9 @@ public sealed class RenamePlanOptions
 
     /// <summary>More names known to exist (e.g. a full listing when only some results are planned); they are never renamed.</summary>
     public IEnumerable<TableNameEntry>? ExistingNames { get; init; }
+
+    /// <summary>Per family, the variant its variant-less names hold as a generator shows it (<see cref="Naming.VariantEvidence"/>); none: never assumed.</summary>
+    public IReadOnlyDictionary<string, VariantClaim>? VariantEvidence { get; init; }
 }
 
 /// <summary>
@@ -138,10 +141,32 @@ public sealed class NamingService
             AddExisting(e.Project, e.Dataset, e.TableName);
         }
 
+        // A variant-less name gets a target only from evidence (a generator), and is a Duplicate when its twin exists.
+        var standard = Compile(mandate);
+        var variantless = new Dictionary<NamingResult, Variantless>(ReferenceEqualityComparer.Instance);
+        foreach (var r in list)
+        {
+            if (r.Status == NamingStatus.NonCompliant && r.SuggestedName is null && r.Violations.Contains(NamingViolation.MissingVariant)
+                && standard.VariantFormsOf(r.TableName) is { } forms)
+            {
+                var project = r.Project ?? options.Project ?? "";
+                var dataset = r.Dataset ?? defaultDataset ?? "";
+                var twins = forms.Forms.SelectMany(f => new[] { f.AsWritten, f.Fixed }).OfType<string>()
+                    .Where(n => !string.Equals(n, r.TableName, StringComparison.OrdinalIgnoreCase) && existing.TryGetValue((project, dataset, n), out _))
+                    .Select(n => existing[(project, dataset, n)][0]).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
+                VariantClaim? claim = null;
+                options.VariantEvidence?.TryGetValue(forms.Family, out claim);
+                var held = claim?.Variant is { } v ? forms.Forms.FirstOrDefault(f => f.Variant == v) : null;
+                variantless[r] = new Variantless(forms, twins, claim, held?.Fixed, held is null ? null : held.Fixed ?? held.AsWritten);
+            }
+        }
+
+        string? TargetOf(NamingResult r) => r.SuggestedName ?? (variantless.TryGetValue(r, out var vl) ? vl.Target : null);
+
         var targets = new Dictionary<(string, string, string), List<NamingResult>>(comparer);
         foreach (var r in list)
         {
-            if (r.Status == NamingStatus.NonCompliant && r.SuggestedName is { } target)
+            if (r.Status == NamingStatus.NonCompliant && TargetOf(r) is { } target && !(variantless.TryGetValue(r, out var vl) && vl.IsDuplicate))
             {
                 var key = (r.Project ?? options.Project ?? "", r.Dataset ?? defaultDataset ?? "", target);
                 if (!targets.TryGetValue(key, out var sources))
@@ -181,10 +206,33 @@ public sealed class NamingService
                     continue;
             }
 
-            if (r.SuggestedName is not { } suggested)
+            variantless.TryGetValue(r, out var missing);
+            item.VariantEvidence = missing?.Claim?.Detail;
+            if (missing is { IsDuplicate: true })
+            {
+                item.Action = RenameAction.Duplicate;
+                var twins = missing.Claim?.Variant is not null ? missing.Twins.Where(t => string.Equals(t, missing.Twin, StringComparison.OrdinalIgnoreCase)).ToList() : missing.Twins.ToList();
+                item.CollidesWith = string.Join(", ", twins);
+                var one = twins.Count == 1;
+                item.Reason = missing.Claim?.Variant is { } held
+                    ? $"variant-less: by {missing.Claim.Location} it holds the {held} variant, and its {held} twin '{twins[0]}' already exists, so it is never renamed onto it: " +
+                      "verify row parity with the twin (row counts and a sample), then drop it or keep it as a grace view; if they differ, a person names it"
+                    : $"variant-less: which variant it holds is {(missing.Claim is { } conflict ? $"not settled ({conflict.Detail})" : "not evidenced by any generator in the repository")}; " +
+                      $"its twin{(one ? "" : "s")} {string.Join(", ", twins.Select(t => $"'{t}'"))} already exist{(one ? "s" : "")}, so it is never renamed onto {(one ? "it" : "them")}: " +
+                      "verify row parity with the twin (row counts and a sample), then drop it or keep it as a grace view; if they differ, it holds the other variant and a person names it";
+                item.Ddl = string.Join(" ", twins.Select(t =>
+                    $"SELECT (SELECT COUNT(*) FROM {Path(project, dataset ?? "", r.TableName)}) AS source_rows, (SELECT COUNT(*) FROM {Path(project, dataset ?? "", t)}) AS twin_rows;"));
+                continue;
+            }
+
+            if (TargetOf(r) is not { } suggested)
             {
                 item.Action = RenameAction.Manual;
-                item.Reason = r.Reason ?? "no deterministic compliant name";
+                item.Reason = missing?.Claim is { Variant: null } disagree
+                    ? $"the variant is missing and {disagree.Detail}"
+                    : missing?.Claim is { Variant: { } claimed }
+                        ? $"{r.Reason ?? "no deterministic compliant name"} (the variant would be {claimed} by {missing.Claim.Location})"
+                        : r.Reason ?? "no deterministic compliant name";
                 continue;
             }
 
@@ -262,6 +310,15 @@ public sealed class NamingService
         project is null ? $"`{dataset}.{table}`" : $"`{project}.{dataset}.{table}`";
 
     private static string Identifier(string name) => PlainIdentifier.IsMatch(name) ? name : $"`{name}`";
+
+    /// <summary>A variant-less name: its forms with each variant, the twins that exist, the evidence and the target it gives.</summary>
+    /// <param name="Target">The compliant name under the evidenced variant (null without evidence or when other violations have no fix).</param>
+    /// <param name="Twin">The name its twin under the evidenced variant would have (fixed, else as written).</param>
+    private sealed record Variantless(VariantForms Forms, IReadOnlyList<string> Twins, VariantClaim? Claim, string? Target, string? Twin)
+    {
+        /// <summary>A twin exists under the evidenced variant, or under any variant when none is evidenced.</summary>
+        public bool IsDuplicate => Twins.Count > 0 && (Claim?.Variant is null || (Twin is not null && Twins.Contains(Twin, StringComparer.OrdinalIgnoreCase)));
+    }
 
     /// <summary>Project and dataset compared exactly, the table name ignoring case (collisions err on the safe side).</summary>
     private sealed class TableKeyComparer : IEqualityComparer<(string, string, string)>

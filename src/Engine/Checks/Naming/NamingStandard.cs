@@ -169,8 +169,67 @@ internal sealed class NamingStandard
         result.Status = NamingStatus.NonCompliant;
         result.Violations = ViolationLists[mask];
         result.DeferredDetails = Explanation(best, mask);
-        Suggest(result, best, mask, ref words);
+        if (Fix(result.TableName, best, mask, ref words, null, out var noFix) is { } fixedName)
+        {
+            result.SuggestedName = fixedName;
+        }
+        else
+        {
+            result.Reason = noFix;
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// For a name whose best alignment lacks its variant: the family, and per allowed variant the name with that variant
+    /// inserted where it belongs (as written, lower-cased) and, when the other violations are mechanical, the fully fixed
+    /// name. Null when the name does not lack a variant. The rename plan looks for twins and evidence with these.
+    /// </summary>
+    public VariantForms? VariantFormsOf(string name)
+    {
+        Span<int> start = stackalloc int[MaxWords];
+        Span<int> length = stackalloc int[MaxWords];
+        Span<int> ids = stackalloc int[MaxWords];
+        var words = new Words(name, start, length, ids, tokens);
+        var best = Best(ref words);
+        if (best.Pattern is not { } pattern || best.CountMismatch || best.Skip < 0 || best.Skip != pattern.VariantIndex)
+        {
+            return null;
+        }
+
+        var mask = best.Mask;
+        if (words.HasUpper && pattern.Family.LowerCase)
+        {
+            mask |= 1 << (int)NamingViolation.Case;
+        }
+
+        var forms = new List<VariantForm>();
+        foreach (var variant in Profile.Values.TryGetValue(MandateValidation.VariantSet, out var variants) ? variants : new List<string>())
+        {
+            var raw = new System.Text.StringBuilder(name.Length + variant.Length + 1);
+            for (var si = 0; si < pattern.Segments.Length; si++)
+            {
+                if (si > 0)
+                {
+                    raw.Append('_');
+                }
+
+                if (si == best.Skip)
+                {
+                    raw.Append(variant);
+                    continue;
+                }
+
+                var ti = si > best.Skip ? si - 1 : si;
+                raw.Append(name.AsSpan(words.Start(ti), words.Length(ti)));
+            }
+
+            var fixedName = Fix(name, best, mask, ref words, variant, out _);
+            forms.Add(new VariantForm(variant, raw.ToString().ToLowerInvariant(), fixedName));
+        }
+
+        return new VariantForms(pattern.Family.Id, pattern.Text, forms);
     }
 
     /// <summary>The shared explainer of names aligned like <paramref name="best"/> with violations <paramref name="mask"/>.</summary>
@@ -243,35 +302,41 @@ internal sealed class NamingStandard
                && (family is null || best.Pattern.Family.Id == family);
     }
 
-    private void Suggest(NamingResult result, Alignment best, int mask, ref Words words)
+    /// <summary>
+    /// The mechanical fix of a name: lower-cased, ordered components sorted and, when the variant is missing, the given
+    /// <paramref name="variant"/> inserted; null (and the reason) when a violation has no deterministic fix or the
+    /// variant is missing and none is given (a variant is never assumed).
+    /// </summary>
+    private string? Fix(string tableName, Alignment best, int mask, ref Words words, string? variant, out string? reason)
     {
+        reason = null;
         var family = best.Pattern!.Family;
         var unfixable = mask & ~Fixable;
         if (unfixable != 0 || best.CountMismatch)
         {
-            result.Reason = NoFixReasons[unfixable == 0 ? 1 << (int)NamingViolation.Pattern : unfixable];
-            return;
+            reason = NoFixReasons[unfixable == 0 ? 1 << (int)NamingViolation.Pattern : unfixable];
+            return null;
         }
 
-        if (best.Skip >= 0 && family.DefaultVariant is null)
+        if (best.Skip >= 0 && variant is null)
         {
-            result.Reason = family.NoDefaultVariantReason;
-            return;
+            reason = family.MissingVariantReason;
+            return null;
         }
 
         // The fix in one buffer: the words lower-cased, the default variant inserted, ordered words sorted.
         var segments = best.Pattern.Segments;
         Span<int> from = stackalloc int[segments.Length];
         Span<int> size = stackalloc int[segments.Length];
-        var name = result.TableName.AsSpan();
-        var variant = family.DefaultVariant.AsSpan();
+        var name = tableName.AsSpan();
+        var inserted = (variant ?? "").AsSpan();
         var total = segments.Length - 1;
         for (var si = 0; si < segments.Length; si++)
         {
             if (si == best.Skip)
             {
                 from[si] = -1;
-                size[si] = variant.Length;
+                size[si] = inserted.Length;
             }
             else
             {
@@ -306,7 +371,7 @@ internal sealed class NamingStandard
                 buffer[at++] = '_';
             }
 
-            var word = from[si] < 0 ? variant : name.Slice(from[si], size[si]);
+            var word = from[si] < 0 ? inserted : name.Slice(from[si], size[si]);
             for (var c = 0; c < word.Length; c++)
             {
                 buffer[at++] = TokenTable.Fold(word[c]);
@@ -315,11 +380,11 @@ internal sealed class NamingStandard
 
         if (!IsCompliant(buffer, family.Id))
         {
-            result.Reason = $"the mechanical fix '{buffer.ToString()}' still breaks {family.Id} (e.g. a repeated value cannot be ordered)";
-            return;
+            reason = $"the mechanical fix '{buffer.ToString()}' still breaks {family.Id} (e.g. a repeated value cannot be ordered)";
+            return null;
         }
 
-        result.SuggestedName = buffer.ToString();
+        return buffer.ToString();
     }
 
     private Alignment Best(ref Words words)
@@ -355,6 +420,11 @@ internal sealed class NamingStandard
 
     private static void Consider(CompiledPattern pattern, ref Words words, bool weak, ref Alignment best)
     {
+        if (weak && !SharesLiteral(pattern, ref words))
+        {
+            return; // a prefix the standard does not cover (csi_, targets_ …) is never forced into the nearest family
+        }
+
         var n = pattern.Segments.Length;
         var m = words.TooMany ? int.MaxValue : words.Count;
         if (m == n)
@@ -377,6 +447,30 @@ internal sealed class NamingStandard
         {
             Take(Evaluate(pattern, ref words, -1, countMismatch: true, null), weak, ref best);
         }
+    }
+
+    /// <summary>A pattern without literal words, or one of whose literals (cov, base …) is a word of the name.</summary>
+    private static bool SharesLiteral(CompiledPattern pattern, ref Words words)
+    {
+        var literals = false;
+        foreach (var segment in pattern.Segments)
+        {
+            if (segment.Literal is null)
+            {
+                continue;
+            }
+
+            literals = true;
+            for (var i = 0; i < words.Count; i++)
+            {
+                if (segment.Accepts(words.Id[i]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return !literals;
     }
 
     /// <summary>
@@ -627,6 +721,12 @@ internal sealed class NamingStandard
     }
 }
 
+/// <summary>A variant-less name with each allowed variant put in (see <see cref="NamingStandard.VariantFormsOf"/>).</summary>
+internal sealed record VariantForms(string Family, string Pattern, IReadOnlyList<VariantForm> Forms);
+
+/// <summary>One variant put into a variant-less name: as written, and fully fixed when the other violations are mechanical.</summary>
+internal sealed record VariantForm(string Variant, string AsWritten, string? Fixed);
+
 internal enum SegmentRole
 {
     Plain,
@@ -690,17 +790,14 @@ internal sealed class CompiledFamily
     public CompiledFamily(NamingFamilyProfile family, MandateProfile mandate)
     {
         Id = family.Id;
-        DefaultVariant = family.DefaultVariant;
         LowerCase = (family.Case ?? mandate.Case) == "lower";
         Alphabetical = family.Alphabetical.ToArray();
-        NoDefaultVariantReason = $"the variant is missing and family '{Id}' declares no defaultVariant: which variant the table holds must be decided from its data";
+        MissingVariantReason = $"the variant is missing and a variant is never assumed: which variant the {Id} table holds comes from a generator that writes {Id} names without a marker, or from its data";
     }
 
-    public string NoDefaultVariantReason { get; }
+    public string MissingVariantReason { get; }
 
     public string Id { get; }
-
-    public string? DefaultVariant { get; }
 
     public bool LowerCase { get; }
 

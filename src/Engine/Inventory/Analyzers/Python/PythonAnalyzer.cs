@@ -22,6 +22,7 @@ public sealed class PythonAnalyzer : IScriptAnalyzer
             var analysis = new PythonFileAnalysis(source, tokens, repository);
             analysis.Run();
             analysis.Fill(record);
+            PythonOperations.Collect(tokens, record);
         }
         finally
         {

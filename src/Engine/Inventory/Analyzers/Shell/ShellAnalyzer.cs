@@ -42,6 +42,7 @@ public sealed class ShellAnalyzer : IScriptAnalyzer
         var posixSh = ReadShebang(text, interpreter);
         var script = ShellScript.Parse(text);
         interpreter.Run(script, source.LineAt);
+        ShellOperations.Collect(script, source, record);
 
         var crlf = text.IndexOf("\r\n", StringComparison.Ordinal);
         if (crlf >= 0)
