@@ -164,8 +164,15 @@ public class WriteProbeTests
 
         Assert.ThrowsAny<OperationCanceledException>(() => Run(server, home, kinds: Probe, host: host, probeWrite: true));
 
-        // The log records a request when it ends: the aborted RENAME may be logged after the clean-up.
+        // The log records a request when it ends: the aborted RENAME may be logged after the clean-up,
+        // and on a loaded machine after this line runs, so wait (bounded) for it to end.
         var statements = Statements(server);
+        for (var waited = 0; statements.Count < 3 && waited < 10_000; waited += 50)
+        {
+            await Task.Delay(50);
+            statements = Statements(server);
+        }
+
         Assert.Equal(3, statements.Count);
         Assert.StartsWith("CREATE TABLE", statements[0]);
         Assert.Single(statements, s => s.StartsWith("ALTER TABLE", StringComparison.Ordinal));
