@@ -26,7 +26,6 @@ internal sealed partial class PythonFileAnalysis
     private bool sysPathEdited;
     private int argvLine;
     private int interactiveLine;
-    private bool parallel;
 
     private void NoteImport(RawImport raw)
     {
@@ -44,11 +43,9 @@ internal sealed partial class PythonFileAnalysis
             usesArgumentParser = true;
         }
 
-        if (raw.Level == 0 && (topName is "threading" or "joblib" || module.StartsWith("concurrent.futures", StringComparison.Ordinal)
-            || (module == "concurrent" && raw.Names.Contains("futures"))
-            || (topName == "multiprocessing" && !(raw.Names.Count > 0 && raw.Names.All(n => n is "cpu_count" or "current_process")))))
+        if (raw.Level == 0 && raw.Names.Contains("*"))
         {
-            parallel = true;
+            NoteParallelStarImport(module);
         }
     }
 
@@ -76,6 +73,8 @@ internal sealed partial class PythonFileAnalysis
         {
             interesting.Add((local, module));
         }
+
+        NoteParallelAlias(local, module);
     }
 
     /// <summary>The module a local name was imported as, when it is one the patterns need (<c>sp</c> → <c>subprocess</c>).</summary>
@@ -108,11 +107,8 @@ internal sealed partial class PythonFileAnalysis
     {
         ref var t = ref tk[i];
         var name = src.TextOf(i);
-        if (name is "ThreadPoolExecutor" or "ProcessPoolExecutor")
-        {
-            parallel = true;
-        }
-        else if (name is "ArgumentParser")
+        ParallelPattern(i, end);
+        if (name is "ArgumentParser")
         {
             usesArgumentParser = true;
         }

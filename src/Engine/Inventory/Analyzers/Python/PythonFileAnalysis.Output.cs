@@ -51,7 +51,7 @@ internal sealed partial class PythonFileAnalysis
                 source.LocationOfLine(argvLine)));
         }
 
-        record.ExecutionMode = parallel ? ExecutionMode.Parallel : ExecutionMode.Sequential;
+        FillParallel(record);
         record.WorkersFlag = flags.FirstOrDefault(f => !f.Positional && f.Aliases.Prepend(f.Name).Any(IsWorkersFlag))?.Name;
         record.Interactive = interactiveLine > 0;
 
