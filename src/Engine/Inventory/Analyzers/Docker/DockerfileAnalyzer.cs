@@ -36,8 +36,11 @@ public sealed class DockerfileAnalyzer : IScriptAnalyzer
 }
 
 /// <summary>The state of reading one Dockerfile.</summary>
-internal sealed class DockerfileRun
+internal sealed partial class DockerfileRun
 {
+    [GeneratedRegex("(KEY|SECRET|TOKEN|PASSW|CREDENTIAL)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SensitiveName();
+
     private const int MaxUnknownReported = 10;
 
     private static readonly HashSet<string> Instructions = new(StringComparer.Ordinal)
@@ -136,6 +139,7 @@ internal sealed class DockerfileRun
                         if (value is not null)
                         {
                             stage.Vars[name] = value;
+                            stage.EnvSettings.Add((name, value, instruction.Line));
                         }
                     }
 
@@ -196,6 +200,34 @@ internal sealed class DockerfileRun
                 CheckEntry(stage);
             }
         }
+
+        var final = stages[^1];
+        foreach (var (name, value, line) in final.EnvSettings)
+        {
+            var shown = SensitiveName().IsMatch(name) ? "(value not shown)" : BqxAudit.Cloud.SecretRedactor.Redact(value);
+            record.Evidence.Add(new Evidence("file", source.LocationOfLine(line), $"{ImageLayout.EnvEvidence}{name}={shown}"));
+        }
+
+        ImageLayout.Attach(record, new ImageLayout(record.Path, context, final.Workdir, (final.Cmd ?? final.Entrypoint)?.Line ?? 0,
+            (imagePath, contextOverride) =>
+            {
+                var saved = context;
+                context = contextOverride ?? saved;
+                try
+                {
+                    var m = Map(imagePath, final.Copies, final.Copies.Count, null);
+                    return m.Kind switch
+                    {
+                        MapKind.OtherStage => new ContainerMapping(ContainerMappingKind.OtherStage, null, m.CopyLine),
+                        MapKind.NotCopied => new ContainerMapping(ContainerMappingKind.NotCopied, null, 0),
+                        _ => new ContainerMapping(repository.FileExists(m.Path!) ? ContainerMappingKind.InRepository : ContainerMappingKind.MissingSource, m.Path, m.CopyLine),
+                    };
+                }
+                finally
+                {
+                    context = saved;
+                }
+            }));
     }
 
     private void From(DockerInstruction instruction)
@@ -882,8 +914,12 @@ internal sealed class DockerfileRun
         public EntryCommand? Cmd { get; set; }
         public bool DeclaresEntry { get; set; }
 
+        /// <summary>The ENV settings of the stage (inherited ones first), with their lines.</summary>
+        public List<(string Name, string Value, int Line)> EnvSettings { get; private set; } = new();
+
         public void Inherit(Stage parent)
         {
+            EnvSettings = new List<(string, string, int)>(parent.EnvSettings);
             Workdir = parent.Workdir;
             Vars = new Dictionary<string, string>(parent.Vars, StringComparer.Ordinal);
             Copies = new List<CopyEntry>(parent.Copies);

@@ -38,6 +38,7 @@ public sealed class ShellAnalyzer : IScriptAnalyzer
             RulePrefix = "shell",
             ScriptPath = record.Path,
             MapAbsolute = repository.Resolve,
+            OnDockerBuild = (dockerfile, context, tags, at) => Docker.DockerBuilds.Add(record, new Docker.DockerBuildRef(dockerfile, context, tags, at)),
         });
         var posixSh = ReadShebang(text, interpreter);
         var script = ShellScript.Parse(text);
