@@ -120,6 +120,9 @@ public sealed class PhaseProfile
     [ProfileKey(Description = "Working hours used for estimates.")]
     public WorkingHoursProfile WorkingHours { get; set; } = new();
 
+    [ProfileKey(Description = "Where the phase's scripts run: local (the machine that runs the audit, the default: a tool missing there blocks the phase) or image (inside the repository's container images: each script needs its tools in the image that runs it).", Pattern = "^(local|image)$")]
+    public string? RunsOn { get; set; }
+
     [ProfileKey(Description = "The phase's tasks.")]
     public List<TaskProfile> Tasks { get; set; } = new();
 }

@@ -75,6 +75,7 @@ internal sealed partial class PythonFileAnalysis
         }
 
         NoteParallelAlias(local, module);
+        NoteRuntimeAlias(local, module);
     }
 
     /// <summary>The module a local name was imported as, when it is one the patterns need (<c>sp</c> → <c>subprocess</c>).</summary>
@@ -108,6 +109,7 @@ internal sealed partial class PythonFileAnalysis
         ref var t = ref tk[i];
         var name = src.TextOf(i);
         ParallelPattern(i, end);
+        RuntimePattern(i, end);
         if (name is "ArgumentParser")
         {
             usesArgumentParser = true;

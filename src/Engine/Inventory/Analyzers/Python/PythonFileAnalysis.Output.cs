@@ -52,6 +52,7 @@ internal sealed partial class PythonFileAnalysis
         }
 
         FillParallel(record);
+        record.RuntimeNeeds.AddRange(runtimeNeeds);
         record.WorkersFlag = flags.FirstOrDefault(f => !f.Positional && f.Aliases.Prepend(f.Name).Any(IsWorkersFlag))?.Name;
         record.Interactive = interactiveLine > 0;
 
