@@ -513,11 +513,12 @@ public sealed class DependencyService
     private static void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
     {
         var where = string.Join(", ", decls.Select(d => d.Location).Distinct());
+        var declaredIn = where.Length == 0 ? "not declared" : $"declared in {where}";
         if (installed is null)
         {
             record.Status = DependencyStatus.NotVerified;
             record.Evidence.Add(new Evidence("file", decls.FirstOrDefault()?.Location ?? record.Location ?? "",
-                $"declared in {where}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
+                $"{declaredIn}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
             return;
         }
 
@@ -525,7 +526,7 @@ public sealed class DependencyService
         if (found is null)
         {
             record.Status = DependencyStatus.Missing;
-            record.Evidence.Add(new Evidence("command", installed.Source, $"{record.Name} is not installed there (declared in {where})"));
+            record.Evidence.Add(new Evidence("command", installed.Source, $"{record.Name} is not installed there ({declaredIn})"));
             return;
         }
 
@@ -540,7 +541,7 @@ public sealed class DependencyService
         else
         {
             record.Status = DependencyStatus.Ready;
-            record.Evidence.Add(new Evidence("command", found.Location, $"installed {found.Version}; declared in {where}"));
+            record.Evidence.Add(new Evidence("command", found.Location, $"installed {found.Version}; {declaredIn}"));
         }
     }
 
@@ -788,6 +789,47 @@ public sealed class DependencyService
             }
         }
 
+        // Name templates (`bqx-ml.features.{pair}_{window}`) name tables known only at run time: one record per
+        // group that shares the literal part (project, dataset, bucket), listing its templates, not one per template.
+        var groups = new SortedDictionary<string, List<(string Template, SortedSet<string> Users)>>(StringComparer.Ordinal);
+        foreach (var (target, users) in reads.Where(r => r.Key.Contains('{')).ToList())
+        {
+            var key = TemplateGroup(target);
+            if (!groups.TryGetValue(key, out var list))
+            {
+                groups[key] = list = new();
+            }
+
+            list.Add((target, users));
+            reads.Remove(target);
+        }
+
+        foreach (var (key, templates) in groups)
+        {
+            var users = templates.SelectMany(t => t.Users).Distinct(StringComparer.Ordinal).OrderBy(u => u, StringComparer.Ordinal).ToList();
+            var record = new DependencyRecord
+            {
+                Name = key,
+                Type = DependencyType.Data,
+                UsedBy = users,
+                Purpose = $"{templates.Count} table-name template{(templates.Count == 1 ? "" : "s")} (the tables {(templates.Count == 1 ? "it names are" : "they name are")} known only at run time), read by {users.Count} script{(users.Count == 1 ? "" : "s")}",
+                Critical = users.Any(phaseScripts.Contains),
+            };
+            record.Evidence.AddRange(templates.Select(t => new Evidence("file", t.Users.First(), $"template {t.Template} (read by {string.Join(", ", t.Users.Take(3))}{(t.Users.Count > 3 ? $" and {t.Users.Count - 3} more" : "")})")));
+            var parts = key.Split('.');
+            (bool?, string) state = options.Offline || options.Cloud is null
+                ? (null, "offline: existence not measured")
+                : key.StartsWith("gs://", StringComparison.Ordinal) && key.IndexOf('/', 5) is var slash and > 5 && !key[5..slash].Contains('*')
+                    ? options.Cloud.GcsPrefixExists(key[5..slash], "")
+                    : parts.Length == 3 && parts[0] != "*" && parts[1] != "*" ? options.Cloud.DatasetExists(parts[0], parts[1])
+                    : parts.Length == 2 && parts[0] != "*" ? options.Cloud.DatasetExists(project, parts[0])
+                    : (null, "the dataset or bucket is a template too: which one is known only at run time");
+            record.Status = state.Item1 switch { true => DependencyStatus.NotVerified, false => DependencyStatus.Missing, null => DependencyStatus.NotVerified };
+            record.Evidence.Add(new Evidence(state.Item1 is null ? "file" : "api", users[0],
+                state.Item1 == true ? $"{state.Item2}; the templated tables themselves are known only at run time" : state.Item2));
+            yield return record;
+        }
+
         foreach (var (target, users) in reads)
         {
             var templated = target.Contains('{');
@@ -829,6 +871,19 @@ public sealed class DependencyService
             record.Evidence.Add(new Evidence(state.Item1 is null ? "file" : "api", users.First(), state.Item2));
             yield return record;
         }
+    }
+
+    /// <summary>The group of a templated name: each dotted part (or path segment) holding a placeholder becomes <c>*</c>.</summary>
+    internal static string TemplateGroup(string target)
+    {
+        if (target.StartsWith("gs://", StringComparison.Ordinal))
+        {
+            var segments = target[5..].Split('/');
+            var kept = segments.TakeWhile(p => !p.Contains('{')).ToList();
+            return "gs://" + string.Join('/', kept.Append("*"));
+        }
+
+        return string.Join('.', target.Split('.').Select(p => p.Contains('{') ? "*" : p));
     }
 
     // ---- Credentials and secrets -----------------------------------------------------------

@@ -5,6 +5,9 @@ namespace BqxAudit.Inventory.Analyzers.Python;
 /// <summary>Writes what the walk found onto the record.</summary>
 internal sealed partial class PythonFileAnalysis
 {
+    /// <summary>Evidence detail prefix of the line where the script waits for input (the reports and the phase check point there).</summary>
+    internal const string InteractiveEvidence = "waits for input: ";
+
     /// <summary>Flag names (dashes stripped, <c>_</c> as <c>-</c>, lower case) that set a worker count.</summary>
     private static readonly HashSet<string> WorkerFlagNames = new(StringComparer.Ordinal)
     {
@@ -55,6 +58,10 @@ internal sealed partial class PythonFileAnalysis
         record.RuntimeNeeds.AddRange(runtimeNeeds);
         record.WorkersFlag = flags.FirstOrDefault(f => !f.Positional && f.Aliases.Prepend(f.Name).Any(IsWorkersFlag))?.Name;
         record.Interactive = interactiveLine > 0;
+        if (interactiveLine > 0)
+        {
+            record.Evidence.Add(new Evidence("file", source.LocationOfLine(interactiveLine), $"{InteractiveEvidence}a prompt for a person at line {interactiveLine}"));
+        }
 
         record.TablesWritten.AddRange(written);
         record.TablesRead.AddRange(read);
