@@ -8,6 +8,9 @@ internal sealed partial class PythonFileAnalysis
     /// <summary>Evidence detail prefix of the line where the script waits for input (the reports and the phase check point there).</summary>
     internal const string InteractiveEvidence = "waits for input: ";
 
+    /// <summary>The Help of a flag found as a literal in a script that reads sys.argv by hand.</summary>
+    internal const string HandParsedFlag = "(a literal the script compares sys.argv with; read by hand)";
+
     /// <summary>Flag names (dashes stripped, <c>_</c> as <c>-</c>, lower case) that set a worker count.</summary>
     private static readonly HashSet<string> WorkerFlagNames = new(StringComparer.Ordinal)
     {
@@ -49,6 +52,12 @@ internal sealed partial class PythonFileAnalysis
         record.ParsesArgvByHand = argvLine > 0 && !usesArgumentParser;
         if (record.ParsesArgvByHand)
         {
+            // The flags it compares sys.argv with are the ones it knows (`if arg == "--gcs-output"`).
+            foreach (var (flag, line) in flagLiterals)
+            {
+                record.Flags.Add(new FlagRecord { Name = flag, Line = line, Help = HandParsedFlag });
+            }
+
             record.Findings.Add(new Finding("python.argv-by-hand", FindingSeverity.Info,
                 "reads options from sys.argv by hand instead of declaring them with argparse; flags passed to it cannot be checked",
                 source.LocationOfLine(argvLine)));

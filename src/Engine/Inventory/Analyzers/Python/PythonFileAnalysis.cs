@@ -304,6 +304,7 @@ internal sealed partial class PythonFileAnalysis
                     NamePattern(i, end);
                     break;
                 case TokenKind.String when !consumed[i]:
+                    NoteFlagLiteral(i);
                     StringChain(i, end);
                     break;
             }
