@@ -134,6 +134,17 @@ public sealed class PythonImportTests
     }
 
     [Fact]
+    public void Analyze_WhenTheProjectFolderIsItselfAPackage_ShouldAlsoSearchFromIt()
+    {
+        // project/ has an __init__.py and is run from its own folder: models.estimator is found there.
+        var record = Py.AnalyzeAt("labs/project/models/estimator/model.py", "from models.estimator import features\n",
+            "labs/project/__init__.py", "labs/project/models/__init__.py", "labs/project/models/estimator/__init__.py", "labs/project/models/estimator/features.py");
+
+        Assert.Equal(ImportKind.Local, record.Import("models.estimator.features").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
     public void Analyze_WhenAModuleOfAPackageImportsItsPackageByName_ShouldBeLocal()
     {
         var record = Py.AnalyzeAt("training/mnist/main.py", "import mnist.model as mnist\n", "training/mnist/__init__.py", "training/mnist/model.py");

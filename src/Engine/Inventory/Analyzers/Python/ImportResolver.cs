@@ -68,7 +68,8 @@ internal sealed class ImportResolver
 
     /// <summary>
     /// The folders an absolute import is looked up in, in order: the root of the file's package chain (a file
-    /// inside a regular package runs as part of it, from the folder above the outermost <c>__init__.py</c>), the
+    /// inside a regular package runs as part of it, from the folder above the outermost <c>__init__.py</c>) and the
+    /// packages of that chain inward, the
     /// file's own folder (sys.path[0] when it runs as a script), the ancestors holding a project marker
     /// (setup.py, pyproject.toml, setup.cfg, pytest.ini, tox.ini: where it is installed or tested from), for a
     /// test file every ancestor (pytest's rootdir insertion and <c>python -m pytest</c> from any of them), then the
@@ -87,18 +88,21 @@ internal sealed class ImportResolver
 
         if (index.File(Join(folder, "__init__.py")))
         {
+            // The folder above the outermost __init__.py first, then each package of the chain inward: a project
+            // that is itself a package (a folder with __init__.py holding models/) is often run from its own folder.
+            var chain = new List<string>();
             var root = folder;
-            while (index.File(Join(root, "__init__.py")))
+            while (root.Length > 0 && index.File(Join(root, "__init__.py")))
             {
                 var up = root.LastIndexOf('/');
                 root = up > 0 ? root[..up] : "";
-                if (root.Length == 0)
-                {
-                    break;
-                }
+                chain.Add(root);
             }
 
-            Add(root);
+            for (var k = chain.Count - 1; k >= 0; k--)
+            {
+                Add(chain[k]);
+            }
         }
 
         Add(folder);
