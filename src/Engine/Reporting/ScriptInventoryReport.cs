@@ -60,13 +60,14 @@ internal static class ScriptInventoryReport
         md.Heading(2, "Other scripts");
         md.Paragraph("One row per file that has no block above; every field of every record is in the JSON report (`Scripts[]`).");
         var blocked = attention.ToHashSet();
+        var others = scripts.Where(s => !blocked.Contains(s)).ToList();
+        var withBlockers = others.Any(s => c.BlockersOf(s).Count > 0);
         md.Table(
-            new[] { "Path", "Kind", "Status", "Lines", "Findings", "Blockers" },
-            scripts.Where(s => !blocked.Contains(s)).Select(s => (IReadOnlyList<string>)new[]
+            new[] { "Path", "Kind", "Status", "Lines", "Findings" }.Concat(withBlockers ? new[] { "Blockers" } : Array.Empty<string>()).ToArray(),
+            others.Select(s => (IReadOnlyList<string>)new[]
             {
                 Code(s.Path), s.Kind.ToString(), ReportText.Status(s.Status), N(s.Lines), N(s.Findings.Count),
-                string.Join(", ", c.BlockersOf(s).Select(b => Code(b.Id))),
-            }),
+            }.Concat(withBlockers ? new[] { string.Join(", ", c.BlockersOf(s).Select(b => Code(b.Id))) } : Array.Empty<string>()).ToArray()),
             new[] { false, false, false, true, true, false });
 
         InfoFindings(md, scripts);
