@@ -1,3 +1,4 @@
+using BqxAudit.Inventory.Analyzers.Docker;
 using BqxAudit.Inventory.Analyzers.Python;
 using BqxAudit.Model;
 using static BqxAudit.Reporting.MarkdownBuilder;
@@ -142,14 +143,14 @@ internal static class ScriptInventoryReport
                     d.PipInstalls.Count == 0 ? "none" : string.Join(", ", d.PipInstalls.Select(p => Code(p.Requirement))),
                     d.Invocations.Count == 0 ? "no ENTRYPOINT/CMD" : string.Join("; ", d.Invocations.Select(i => Code(i.Script is null ? i.Tool : $"{i.Tool} {i.Script}") + $" (line {i.Line})")),
                 }));
-            var env = dockerfiles.Select(d => (d, Settings: d.Evidence.Where(e => e.Detail.StartsWith("ENV ", StringComparison.Ordinal)).ToList()))
-                .Where(x => x.Settings.Count > 0).ToList();
+            var env = dockerfiles.Select(d => (d, Settings: d.Evidence.FirstOrDefault(e => e.Detail.StartsWith(ImageLayout.EnvEvidence, StringComparison.Ordinal))))
+                .Where(x => x.Settings is not null).ToList();
             if (env.Count > 0)
             {
                 md.Paragraph("ENV settings of the final stage:");
                 foreach (var (d, settings) in env)
                 {
-                    md.Bullet($"{Code(d.Path)}: " + string.Join(" · ", settings.Select(e => $"{Code(e.Detail[4..])} (line {LineOf(e.Location)})")));
+                    md.Bullet($"{Code(d.Path)}: {Text(settings!.Detail[ImageLayout.EnvEvidence.Length..])}");
                 }
 
                 md.EndBlock();
@@ -167,12 +168,6 @@ internal static class ScriptInventoryReport
                     b.ImagesPushed.Count == 0 ? "none" : string.Join(", ", b.ImagesPushed.Select(Code)),
                 }));
         }
-    }
-
-    private static string LineOf(string location)
-    {
-        var colon = location.LastIndexOf(':');
-        return colon < 0 ? "?" : location[(colon + 1)..];
     }
 
     /// <summary>The directive's "Script" block, with each finding at its exact location.</summary>

@@ -118,8 +118,7 @@ public sealed class ContainerPathCheckTests
 
         var docker = Inventory(dir)["Dockerfile.extract"];
 
-        Assert.Contains(docker.Evidence, e => e.Location == "Dockerfile.extract:2" && e.Detail == "ENV PROJECT_ID=bqx-ml");
-        Assert.Contains(docker.Evidence, e => e.Location == "Dockerfile.extract:3" && e.Detail == "ENV API_TOKEN=(value not shown)");
+        Assert.Contains(docker.Evidence, e => e.Location == "Dockerfile.extract:2" && e.Detail == "ENV settings: PROJECT_ID=bqx-ml (line 2) · API_TOKEN=(value not shown) (line 3)");
         Assert.DoesNotContain(docker.Evidence, e => e.Detail.Contains("abc123"));
     }
 }

@@ -49,7 +49,7 @@ public sealed class ReadableReportTests
             BaseImages = { "python:3.10-slim" },
             PipInstalls = { new PackageInstall { Requirement = "polars==0.19.19", Line = 26 }, new PackageInstall { Requirement = "-r requirements.txt", Line = 30 } },
             Invocations = { new Invocation { Tool = "bash", Script = "/workspace/scripts/extract_only.sh", ResolvedScript = "scripts/extract_only.sh", Line = 53 } },
-            Evidence = { new Evidence("file", "Dockerfile.extract:48", "ENV PROJECT_ID=bqx-ml") },
+            Evidence = { new Evidence("file", "Dockerfile.extract:48", "ENV settings: PROJECT_ID=bqx-ml (line 48) · EXTRACTION_WORKERS=25 (line 50)") },
         };
 
         var md = MarkdownReportWriter.Write(Audit(docker), Deliverable.ScriptInventory);
@@ -58,7 +58,7 @@ public sealed class ReadableReportTests
         Assert.Equal("`python:3.10-slim`", row[2]);
         Assert.Equal("`polars==0.19.19`, `-r requirements.txt`", row[3]);
         Assert.Contains("/workspace/scripts/extract_only.sh", row[4]);
-        Assert.Contains("`PROJECT_ID=bqx-ml` (line 48)", md);
+        Assert.Contains("`Dockerfile.extract`: PROJECT_ID=bqx-ml (line 48) · EXTRACTION_WORKERS=25 (line 50)", md);
     }
 
     [Fact]

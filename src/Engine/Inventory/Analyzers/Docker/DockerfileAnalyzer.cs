@@ -202,31 +202,31 @@ internal sealed partial class DockerfileRun
         }
 
         var final = stages[^1];
-        foreach (var (name, value, line) in final.EnvSettings)
+        if (final.EnvSettings.Count > 0)
         {
-            var shown = SensitiveName().IsMatch(name) ? "(value not shown)" : BqxAudit.Cloud.SecretRedactor.Redact(value);
-            record.Evidence.Add(new Evidence("file", source.LocationOfLine(line), $"{ImageLayout.EnvEvidence}{name}={shown}"));
+            // One evidence line for the image's ENV settings, each with its line (a secret-looking value is not shown).
+            const int shown = 100;
+            var settings = final.EnvSettings.Take(shown).Select(e =>
+                $"{e.Name}={(SensitiveName().IsMatch(e.Name) ? "(value not shown)" : e.Value.Length < 16 ? e.Value : BqxAudit.Cloud.SecretRedactor.Redact(e.Value))} (line {e.Line})");
+            var more = final.EnvSettings.Count > shown ? $" · and {final.EnvSettings.Count - shown} more" : "";
+            record.Evidence.Add(new Evidence("file", source.LocationOfLine(final.EnvSettings[0].Line), ImageLayout.EnvEvidence + string.Join(" · ", settings) + more));
         }
 
-        ImageLayout.Attach(record, new ImageLayout(record.Path, context, final.Workdir, (final.Cmd ?? final.Entrypoint)?.Line ?? 0,
+        // The layout keeps only what mapping needs (not this run, its text or its findings).
+        var copies = final.Copies;
+        var chosen = context;
+        var repo = repository;
+        var cache = new Dictionary<string, Regex>(StringComparer.Ordinal);
+        ImageLayout.Attach(record, new ImageLayout(record.Path, chosen, final.Workdir, (final.Cmd ?? final.Entrypoint)?.Line ?? 0,
             (imagePath, contextOverride) =>
             {
-                var saved = context;
-                context = contextOverride ?? saved;
-                try
+                var m = MapThrough(imagePath, copies, copies.Count, null, contextOverride ?? chosen, repo, cache);
+                return m.Kind switch
                 {
-                    var m = Map(imagePath, final.Copies, final.Copies.Count, null);
-                    return m.Kind switch
-                    {
-                        MapKind.OtherStage => new ContainerMapping(ContainerMappingKind.OtherStage, null, m.CopyLine),
-                        MapKind.NotCopied => new ContainerMapping(ContainerMappingKind.NotCopied, null, 0),
-                        _ => new ContainerMapping(repository.FileExists(m.Path!) ? ContainerMappingKind.InRepository : ContainerMappingKind.MissingSource, m.Path, m.CopyLine),
-                    };
-                }
-                finally
-                {
-                    context = saved;
-                }
+                    MapKind.OtherStage => new ContainerMapping(ContainerMappingKind.OtherStage, null, m.CopyLine),
+                    MapKind.NotCopied => new ContainerMapping(ContainerMappingKind.NotCopied, null, 0),
+                    _ => new ContainerMapping(repo.FileExists(m.Path!) ? ContainerMappingKind.InRepository : ContainerMappingKind.MissingSource, m.Path, m.CopyLine),
+                };
             }));
     }
 
@@ -711,7 +711,12 @@ internal sealed partial class DockerfileRun
     }
 
     /// <summary>Where a file at an image path comes from, through the COPY/ADD entries visible at that point.</summary>
-    private MapResult Map(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts)
+    private MapResult Map(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts) =>
+        MapThrough(imagePath, copies, count, mounts, context, repository, globs);
+
+    /// <summary><see cref="Map"/> without the run's state, so an <see cref="ImageLayout"/> can keep it after the run.</summary>
+    private static MapResult MapThrough(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts, string context,
+        RepositoryIndex repository, Dictionary<string, Regex> globs)
     {
         MapResult? missingFromFolder = null;
         var extra = mounts?.Count ?? 0;
@@ -735,7 +740,7 @@ internal sealed partial class DockerfileRun
             {
                 var parent = ImagePath.Parent(imagePath);
                 var pattern = src.Path[(src.Path.LastIndexOf('/') + 1)..];
-                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && Glob(pattern).IsMatch(name))
+                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && GlobOf(globs, pattern).IsMatch(name))
                 {
                     var dirOfPattern = src.Path.LastIndexOf('/') < 0 ? "" : src.Path[..src.Path.LastIndexOf('/')];
                     var candidate = Join(context, Join(dirOfPattern, name));
@@ -793,14 +798,19 @@ internal sealed partial class DockerfileRun
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    private Regex Glob(string pattern)
-    {
-        if (!globs.TryGetValue(pattern, out var regex))
-        {
-            globs[pattern] = regex = GlobRegex(pattern);
-        }
+    private Regex Glob(string pattern) => GlobOf(globs, pattern);
 
-        return regex;
+    private static Regex GlobOf(Dictionary<string, Regex> cache, string pattern)
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(pattern, out var regex))
+            {
+                cache[pattern] = regex = GlobRegex(pattern);
+            }
+
+            return regex;
+        }
     }
 
     /// <summary>A Go <c>filepath.Match</c> pattern as a regex: <c>*</c> and <c>?</c> stop at <c>/</c>; a match may be a folder.</summary>

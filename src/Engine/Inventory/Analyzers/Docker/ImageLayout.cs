@@ -28,8 +28,8 @@ internal sealed record ContainerMapping(ContainerMappingKind Kind, string? Path,
 /// </summary>
 internal sealed class ImageLayout
 {
-    /// <summary>Evidence detail prefix of the Dockerfile's ENV settings (the reports list them).</summary>
-    public const string EnvEvidence = "ENV ";
+    /// <summary>Evidence detail prefix of the Dockerfile's ENV settings, <c>NAME=value (line N)</c> joined by <c> · </c> (the reports list them).</summary>
+    public const string EnvEvidence = "ENV settings: ";
 
     private static readonly ConditionalWeakTable<ScriptRecord, ImageLayout> Layouts = new();
 
@@ -72,7 +72,15 @@ internal static class DockerBuilds
 {
     private static readonly ConditionalWeakTable<ScriptRecord, List<DockerBuildRef>> Builds = new();
 
-    public static void Add(ScriptRecord record, DockerBuildRef build) => Builds.GetOrCreateValue(record).Add(build);
+    public static void Add(ScriptRecord record, DockerBuildRef build)
+    {
+        var list = Builds.GetOrCreateValue(record);
+        if (!list.Exists(b => b.Dockerfile == build.Dockerfile))
+        {
+            // The first build of a Dockerfile decides its context, and one tag names the image.
+            list.Add(build with { Dockerfile = string.Intern(build.Dockerfile), Tags = build.Tags.Count == 0 ? Array.Empty<string>() : new[] { build.Tags[0] } });
+        }
+    }
 
     public static IReadOnlyList<DockerBuildRef> Of(ScriptRecord record) =>
         Builds.TryGetValue(record, out var list) ? list : Array.Empty<DockerBuildRef>();

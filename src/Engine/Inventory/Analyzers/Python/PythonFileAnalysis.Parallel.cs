@@ -113,7 +113,8 @@ internal sealed partial class PythonFileAnalysis
         if (!call)
         {
             if (i + 1 < end && tk[i + 1].Kind == TokenKind.Op && tk[i + 1].Length == 1 && text[tk[i + 1].Start] == '=' &&
-                i > 0 && (src.IsOp(i - 1, '(') || src.IsOp(i - 1, ',')) && LibraryWorkerKeywords.Contains(src.String(i)))
+                i > 0 && (src.IsOp(i - 1, '(') || src.IsOp(i - 1, ',')) && tk[i].Length is >= 6 and <= 19 &&
+                text[tk[i].Start] is 'n' or 't' or 'u' && LibraryWorkerKeywords.Contains(src.String(i)))
             {
                 LibraryKeyword(i, end);
             }
@@ -126,14 +127,25 @@ internal sealed partial class PythonFileAnalysis
             return; // a definition, not a call
         }
 
-        var name = src.String(i);
-        var full = QualifiedChain(i, out var head);
+        var full = parallelAliases.Count == 0 ? null : QualifiedChain(i, out _);
         if (full is not null && ParallelConstructors.Contains(full))
         {
             Parallel(tk[i].Line, full);
             return;
         }
 
+        var head = i;
+        while (head >= 2 && src.IsOp(head - 1, '.') && src.IsName(head - 2))
+        {
+            head -= 2;
+        }
+
+        if (workerClasses.Count == 0 && !futuresStarImported && !(src.IsOp(i - 1, '.') && src.IsOp(i - 2, ')')))
+        {
+            return;
+        }
+
+        var name = src.String(i);
         if (head == i && !src.IsOp(i - 1, '.'))
         {
             if (workerClasses.TryGetValue(name, out var cls))

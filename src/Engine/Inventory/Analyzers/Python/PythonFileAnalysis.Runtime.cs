@@ -33,7 +33,15 @@ internal sealed partial class PythonFileAnalysis
         }
 
         var pandas = pandasAliases.Count > 0;
-        var onPandasModule = src.IsName(i - 2) && tk[i - 2].Length <= 16 && pandasAliases.Contains(src.String(i - 2));
+        var onPandasModule = false;
+        if (pandas && src.IsName(i - 2))
+        {
+            var receiver = src.TextOf(i - 2);
+            foreach (var alias in pandasAliases)
+            {
+                onPandasModule |= receiver.SequenceEqual(alias);
+            }
+        }
         var name = src.TextOf(i);
         switch (name)
         {
