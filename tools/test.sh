@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, second command; .ci/run calls it). Restores the packages and the
 # local tools (pwsh 7.6.9 from .config/dotnet-tools.json; Pester is a PackageDownload of the
-# test project), builds and stages the module, installs the PowerShell syntax checker, runs every
+# test project), installs ShellCheck and Chromium when missing (as root with apt-get; tests that need them
+# fail without them), builds and stages the module, installs the PowerShell syntax checker, runs every
 # xunit test (engine, CLI, cmdlet metadata, fake-GCP), then the Pester suite in pwsh against the
 # staged module. Benchmarks are not run.
 # Ends with one line "N passed, M failed" for the whole run; exits non-zero on any failure.
@@ -14,6 +15,19 @@ mkdir -p "$results"
 
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+step "system packages the tests need (ShellCheck, Chromium)"
+need=()
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq "${need[@]}") >/dev/null \
+      || echo "WARNING: apt-get could not install ${need[*]}; the tests that need them will fail" >&2
+  else
+    echo "NOTE: ${need[*]} not installed, and this is not root with apt-get: the tests that need them will fail" >&2
+  fi
+fi
 
 step "restore (packages, then the local tools: pwsh)"
 dotnet restore BqxAudit.slnx --nologo || fail "dotnet restore"

@@ -26,6 +26,9 @@ public enum DependencyStatus
 
     /// <summary>A secret committed to the repository (Type Secret): it must be removed and rotated.</summary>
     Exposed,
+
+    /// <summary>Pinned differently in separately built deployables (two images, two requirement sets): no one install conflicts, but they drift.</summary>
+    InconsistentPins,
 }
 
 /// <summary>One thing the scripts need — a package, a tool, an API, data, a credential — and whether it is there.</summary>

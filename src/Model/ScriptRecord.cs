@@ -124,6 +124,9 @@ public sealed class ScriptRecord
     public LastModifiedSource? LastModifiedSource { get; set; }
     public List<ImportRecord> Imports { get; set; } = new();
     public List<string> Distributions { get; set; } = new();
+
+    /// <summary>Packages a call needs at run time without an import (pandas <c>to_parquet</c> → pyarrow or fastparquet).</summary>
+    public List<RuntimeNeed> RuntimeNeeds { get; set; } = new();
     public List<string> ToolsInvoked { get; set; } = new();
     public List<Invocation> Invocations { get; set; } = new();
     public List<FlagRecord> Flags { get; set; } = new();
@@ -196,4 +199,16 @@ public sealed class NameTemplate
 
     /// <summary>The branch the name is built under (<c>if source_variant == 'bqx':</c>), when its test compares with literals.</summary>
     public TemplateGuard? Guard { get; set; }
+}
+
+/// <summary>A call that needs a distribution at run time that the script never imports (pandas <c>to_parquet</c> needs pyarrow or fastparquet).</summary>
+public sealed class RuntimeNeed
+{
+    /// <summary>The call as the reports name it, e.g. <c>pandas DataFrame.to_parquet</c>.</summary>
+    public string Call { get; set; } = "";
+
+    public int Line { get; set; }
+
+    /// <summary>Any one of these distributions satisfies the need (PEP 503 names).</summary>
+    public List<string> AnyOf { get; set; } = new();
 }

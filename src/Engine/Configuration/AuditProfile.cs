@@ -124,6 +124,9 @@ public sealed class PhaseProfile
         Pattern = @"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?$")]
     public string? PlannedStart { get; set; }
 
+    [ProfileKey(Description = "Where the phase's scripts run: local (the machine that runs the audit, the default: a tool missing there blocks the phase) or image (inside the repository's container images: each script needs its tools in the image that runs it).", Pattern = "^(local|image)$")]
+    public string? RunsOn { get; set; }
+
     [ProfileKey(Description = "The phase's tasks.")]
     public List<TaskProfile> Tasks { get; set; } = new();
 }

@@ -303,8 +303,9 @@ public sealed class InventoryService
                         $"implements task '{task.Name}' of {phase.Name ?? phase.Id} (scriptGlobs: {string.Join(", ", task.ScriptGlobs)}; action {task.Action})"));
                     if (record.Interactive)
                     {
+                        var prompt = record.Evidence.FirstOrDefault(e => e.Detail.StartsWith(Analyzers.Python.PythonFileAnalysis.InteractiveEvidence, StringComparison.Ordinal));
                         record.Findings.Add(new Finding("python.interactive-in-phase", FindingSeverity.Warning,
-                            $"calls input() but runs unattended as task '{task.Name}' of {phase.Name ?? phase.Id}", $"{record.Path}:1"));
+                            $"calls input() but runs unattended as task '{task.Name}' of {phase.Name ?? phase.Id}", prompt?.Location ?? $"{record.Path}:1"));
                     }
                 }
 

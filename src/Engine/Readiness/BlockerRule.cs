@@ -118,6 +118,9 @@ public static class DefaultBlockerRules
         // P3: minor efficiency and style.
         new("dependency.unused", Priority.P3, "Dependency", "Unused dependency: {Target}",
             "{Detail}", "Remove it from the manifest, or note why it stays", "Remove {Target} from the manifest if nothing needs it", null, H(0.1, 0.25)),
+        new("dependency.inconsistent-pins", Priority.P3, "Dependency", "Inconsistent pins: {Target}",
+            "{Detail}", "Pin one version in every image and requirement set, or note why they differ",
+            "Align the pins of {Target} named in the evidence", null, H(0.1, 0.5)),
         new("script.style", Priority.P3, "Script", "Style finding: {Target}",
             "{Detail}", "Fix when the script is next touched", "Fix {Target}: {Detail}", null, H(0.1, 0.5)),
     };

@@ -322,6 +322,7 @@ public sealed class BlockerService
             (DependencyStatus.Missing, _, false) => "dependency.missing",
             (DependencyStatus.VersionConflict, _, _) => "dependency.version-conflict",
             (DependencyStatus.Unused, _, _) => "dependency.unused",
+            (DependencyStatus.InconsistentPins, _, _) => "dependency.inconsistent-pins",
             _ => null,
         };
         if (rule is null)

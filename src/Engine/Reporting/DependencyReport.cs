@@ -3,16 +3,21 @@ using static BqxAudit.Reporting.MarkdownBuilder;
 
 namespace BqxAudit.Reporting;
 
-/// <summary>DEPENDENCY_ANALYSIS: packages, tools, APIs, data and credentials, with the directive's "Dependency" block for each.</summary>
+/// <summary>
+/// DEPENDENCY_ANALYSIS, for a person: the counts, one row per dependency (packages, tools, APIs, data, name-template
+/// groups, credentials, secrets), then the directive's "Dependency" block for each one that needs action or that a
+/// phase script needs, with the evidence that decided it. Every record's full evidence is in the JSON report.
+/// </summary>
 internal static class DependencyReport
 {
-    private const int UsedByShown = 10;
+    private const int UsedByShown = 4;
+    private const int EvidenceShown = 2;
 
     public static ReportDocument Build(ReportContext c)
     {
         var deps = c.Dependencies;
-        var md = new MarkdownBuilder(4096 + (deps.Count * 800));
-        var problems = deps.Where(d => d.Status is not (DependencyStatus.Ready or DependencyStatus.NotVerified)).ToList();
+        var md = new MarkdownBuilder(4096 + (deps.Count * 300));
+        var problems = deps.Where(NeedsAction).ToList();
         var unverified = deps.Count(d => d.Status == DependencyStatus.NotVerified);
         var verdict = deps.Count == 0
             ? "no dependency was found"
@@ -29,7 +34,7 @@ internal static class DependencyReport
         md.EndBlock();
 
         md.Heading(2, "By type");
-        var statuses = Enum.GetValues<DependencyStatus>();
+        var statuses = Enum.GetValues<DependencyStatus>().Where(s => deps.Any(d => d.Status == s)).ToArray();
         md.Table(
             new[] { "Type", "Total" }.Concat(statuses.Select(ReportText.Status)).ToArray(),
             deps.GroupBy(d => d.Type).OrderBy(g => g.Key).Select(g =>
@@ -46,23 +51,44 @@ internal static class DependencyReport
             }),
             new[] { false, false, false, false, false, false, true, false });
 
-        md.Heading(2, "Dependency details");
-        foreach (var d in deps)
+        md.Heading(2, "Dependencies that need action");
+        var detailed = deps.Where(d => NeedsAction(d) && !Minor(d)).ToList();
+        if (detailed.Count == 0)
+        {
+            md.Paragraph("None.");
+        }
+
+        foreach (var d in detailed)
         {
             Block(md, c, d);
         }
 
-        md.Heading(2, "Evidence");
-        foreach (var d in deps)
+        var minor = deps.Where(Minor).ToList();
+        if (minor.Count > 0)
         {
-            ReportSections.EvidenceList(md, $"{ReportText.Type(d.Type)} {Code(d.Name)}:", d.Evidence);
+            md.Heading(2, "Minor: unused declarations and inconsistent pins");
+            md.Table(
+                new[] { "Name", "Status", "Required", "Declared in", "Why", "Blockers" },
+                minor.Select(d => (IReadOnlyList<string>)new[]
+                {
+                    Code(d.Name), ReportText.Status(d.Status), Text(d.VersionRequired),
+                    string.Join(", ", d.DeclaredIn.Take(3).Select(Code)) + (d.DeclaredIn.Count > 3 ? $" and {N(d.DeclaredIn.Count - 3)} more" : ""),
+                    Text(Truncate(d.Purpose, 110)), ReportContext.BlockerList(c.BlockersOf(d)),
+                }));
         }
 
+        md.Heading(2, "Evidence");
+        md.Paragraph("The evidence of every dependency (declarations with their lines, imports, calls, probes) is in the JSON report, `Dependencies[].Evidence`; the blocks above show the first of each.");
         ReportSections.RunEvidence(md, c);
         return new ReportDocument(Deliverable.Dependencies, title, md.ToString(), md.Charts);
     }
 
-    /// <summary>The directive's "Dependency" block.</summary>
+    private static bool NeedsAction(DependencyRecord d) => d.Status is not (DependencyStatus.Ready or DependencyStatus.NotVerified);
+
+    /// <summary>Low-priority statuses shown as one table row each rather than a block.</summary>
+    private static bool Minor(DependencyRecord d) => d.Status is DependencyStatus.Unused or DependencyStatus.InconsistentPins;
+
+    /// <summary>The directive's "Dependency" block, with the first evidence lines.</summary>
     private static void Block(MarkdownBuilder md, ReportContext c, DependencyRecord d)
     {
         md.HeadingMarkdown(3, "Dependency: " + Code(d.Name));
@@ -79,7 +105,18 @@ internal static class DependencyReport
             ? "no script"
             : string.Join(", ", d.UsedBy.Take(UsedByShown).Select(Code)) + (d.UsedBy.Count > UsedByShown ? $" and {N(d.UsedBy.Count - UsedByShown)} more" : ""));
         md.Field("Fallback", string.IsNullOrEmpty(d.Fallback) ? (d.Critical ? "None (critical dependency)" : "None") : Text(d.Fallback));
-        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d), withTitles: true));
+        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d)));
+        md.EndBlock();
+        foreach (var e in d.Evidence.Take(EvidenceShown))
+        {
+            md.Bullet(ReportText.Evidence(e));
+        }
+
+        if (d.Evidence.Count > EvidenceShown)
+        {
+            md.Bullet($"and {N(d.Evidence.Count - EvidenceShown)} more in the JSON report");
+        }
+
         md.EndBlock();
     }
 }

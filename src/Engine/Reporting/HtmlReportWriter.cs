@@ -27,6 +27,7 @@ public static class HtmlReportWriter
         th{background:#f2f2f2}tr:nth-child(even) td{background:#fafafa}
         code{background:#f4f4f4;padding:0 .2em;border-radius:3px;font-size:.92em}pre{background:#f4f4f4;padding:.6em;overflow-x:auto}
         figure.chart{margin:1em 0;overflow-x:auto}
+        svg.mark{vertical-align:-0.15em}
         @media print{body{max-width:none;margin:0}h2{break-after:avoid}table,figure.chart{break-inside:avoid}}
         """;
 
@@ -53,9 +54,58 @@ public static class HtmlReportWriter
         }
 
         renderer.ObjectRenderers.Insert(0, new ChartRenderer(document.Charts, fallback ?? new CodeBlockRenderer()));
+        var bodyStart = writer.GetStringBuilder().Length;
         renderer.Render(ast);
+        ReplaceMarks(writer.GetStringBuilder(), bodyStart);
         writer.Write("</body>\n</html>\n");
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// The status marks as inline SVG: the emoji the Markdown uses (✅ ⚠️ ❌ 🔴 ❔ ❗ ➖) need an emoji font, and a
+    /// browser without one (a headless Chromium on a server) draws empty boxes. Each SVG carries its meaning as
+    /// <c>aria-label</c> and <c>title</c>; the word next to it (READY, PARTIAL …) stays text.
+    /// </summary>
+    internal static readonly (string Emoji, string Name, string Svg)[] Marks =
+    {
+        ("✅", "ok", Mark("ok", "passed", "<circle cx='8' cy='8' r='8' fill='#1a7f37'/><path d='M4.2 8.4l2.6 2.6 5-5.4' stroke='#fff' stroke-width='2' fill='none'/>")),
+        ("⚠️", "warn", Mark("warn", "warning", "<path d='M8 1l7.5 13.5h-15z' fill='#bf8700'/><rect x='7.1' y='5.5' width='1.8' height='5' fill='#fff'/><rect x='7.1' y='11.6' width='1.8' height='1.8' fill='#fff'/>")),
+        ("⚠", "warn", Mark("warn", "warning", "<path d='M8 1l7.5 13.5h-15z' fill='#bf8700'/><rect x='7.1' y='5.5' width='1.8' height='5' fill='#fff'/><rect x='7.1' y='11.6' width='1.8' height='1.8' fill='#fff'/>")),
+        ("❌", "fail", Mark("fail", "failed", "<rect width='16' height='16' rx='3' fill='#cf222e'/><path d='M4.5 4.5l7 7M11.5 4.5l-7 7' stroke='#fff' stroke-width='2'/>")),
+        ("🔴", "blocked", Mark("blocked", "blocked", "<circle cx='8' cy='8' r='7' fill='#a40e26'/>")),
+        ("❔", "unknown", Mark("unknown", "not verified", "<circle cx='8' cy='8' r='7.5' fill='none' stroke='#6e7781' stroke-width='1.5'/><path d='M5.8 6.2a2.3 2.3 0 1 1 3.3 2.1c-.7.4-1.1.8-1.1 1.7v.6' stroke='#6e7781' stroke-width='1.6' fill='none'/><rect x='7.2' y='11.4' width='1.6' height='1.6' fill='#6e7781'/>")),
+        ("❗", "error", Mark("error", "error", "<circle cx='8' cy='8' r='8' fill='#cf222e'/><rect x='7.1' y='3.5' width='1.8' height='6.5' fill='#fff'/><rect x='7.1' y='11.2' width='1.8' height='1.8' fill='#fff'/>")),
+        ("➖", "none", Mark("none", "not applicable", "<rect x='2' y='7' width='12' height='2' fill='#6e7781'/>")),
+    };
+
+    /// <summary>A mark is a <c>use</c> of a symbol defined once per page (see <see cref="ReplaceMarks"/>).</summary>
+    private static string Mark(string name, string label, string shapes) =>
+        $"<symbol id=\"mark-{name}\" viewBox=\"0 0 16 16\">{shapes.Replace('\'', '"')}</symbol>\u0000" +
+        $"<svg class=\"mark mark-{name}\" width=\"1em\" height=\"1em\" role=\"img\" aria-label=\"{label}\"><title>{label}</title><use href=\"#mark-{name}\"/></svg>";
+
+    private static void ReplaceMarks(System.Text.StringBuilder html, int from)
+    {
+        var used = new List<string>();
+        foreach (var (emoji, _, mark) in Marks)
+        {
+            var cut = mark.IndexOf('\u0000');
+            var text = html.ToString(from, html.Length - from);
+            if (!text.Contains(emoji, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            html.Replace(emoji, mark[(cut + 1)..], from, html.Length - from);
+            if (!used.Contains(mark[..cut]))
+            {
+                used.Add(mark[..cut]);
+            }
+        }
+
+        if (used.Count > 0)
+        {
+            html.Insert(from, "<svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\">" + string.Concat(used) + "</svg>\n");
+        }
     }
 
     /// <summary>Draws a <c>mermaid</c> block as the chart's SVG; every other code block as Markdig would.</summary>

@@ -57,6 +57,7 @@ public static class ReportText
         DependencyStatus.Unused => "UNUSED ➖",
         DependencyStatus.Unresolved => "UNRESOLVED ❔",
         DependencyStatus.NotVerified => "NOT VERIFIED ❔",
+        DependencyStatus.InconsistentPins => "INCONSISTENT PINS ➖",
         _ => "EXPOSED 🔴",
     };
 

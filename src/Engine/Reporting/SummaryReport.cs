@@ -193,8 +193,12 @@ internal static class SummaryReport
         foreach (var b in urgent)
         {
             var line = $"- **{b.Priority}** {Code(b.Id)} {Text(Words(b.Title, TitleMax))}\n";
-            var idsAfter = (urgent.Count - named - 1) * 16 + 64; // what naming the rest by Id would take
-            if (line.Length + Math.Min(idsAfter, budget / 2) > budget || lineBudget <= 2)
+            // Keep room to name the rest by Id: every remaining P0 always (the summary names every P0),
+            // the remaining P1s as far as half of what is left allows.
+            var p0After = urgent.Skip(named + 1).Count(u => u.Priority == Priority.P0) * 16;
+            var p1After = urgent.Skip(named + 1).Count(u => u.Priority == Priority.P1) * 16 + 64;
+            var reserve = p0After + Math.Min(p1After, Math.Max(0, budget - p0After) / 2);
+            if (line.Length + reserve > budget || lineBudget <= 2)
             {
                 break;
             }

@@ -3,6 +3,7 @@ using BqxAudit.Inventory.Analyzers.Docker;
 using BqxAudit.Inventory.Analyzers.Shell;
 using BqxAudit.Model;
 using BqxAudit.Tests.Support;
+using Py = BqxAudit.Tests.Analyzers.Python.Py;
 
 namespace BqxAudit.Tests.Analyzers;
 
@@ -21,6 +22,26 @@ public sealed class PythonFlagCheckTests
 
     private static void Check(params ScriptRecord[] records) =>
         new PythonFlagCheck().Check(records, new RepositoryIndex("/repo", records.Select(r => r.Path)));
+
+    [Fact]
+    public void Check_WhenAnArgvByHandScriptNeverMentionsAPassedFlag_ShouldWarnThatItIsIgnored()
+    {
+        var target = Py.AnalyzeAt("pipelines/features.py", Py.Lines(
+            "import sys",
+            "gcs = None",
+            "for i, arg in enumerate(sys.argv):",
+            "    if arg == \"--gcs-output\" and i + 1 < len(sys.argv):",
+            "        gcs = sys.argv[i + 1]",
+            "print('use --workers to go faster')"));
+        var shell = Caller("scripts/extract.sh", ScriptKind.Shell, Call("python3", "pipelines/features.py", 35, "--gcs-output", "--workers"));
+
+        Check(shell, target);
+
+        Assert.True(target.ParsesArgvByHand);
+        var finding = Assert.Single(shell.Findings);
+        Assert.Equal(("shell.unknown-flag", "scripts/extract.sh:35"), (finding.Rule, finding.Location));
+        Assert.Contains("passes --workers to pipelines/features.py, which reads sys.argv by hand and never mentions it (it knows --gcs-output)", finding.Message);
+    }
 
     [Fact]
     public void Check_WhenAFlagIsNotDefined_ShouldWarnNamingBothFilesAndLines()

@@ -13,6 +13,26 @@ public sealed class ShellAnalyzerTests
     private static IEnumerable<Finding> Rule(ScriptRecord r, string rule) => r.Findings.Where(f => f.Rule == rule);
 
     [Fact]
+    public void Analyze_WhenACountFallsBackWithEcho_ShouldWarnThatItYieldsTwoLines()
+    {
+        var r = Run("scripts/count.sh", string.Join("\n",
+            "#!/bin/bash",
+            "set -euo pipefail",
+            "ok=$(grep -c \"^SUCCESS:\" results.txt 2>/dev/null || echo \"0\")",
+            "workers=$(echo \"$PIDS\" | grep -c . || echo 0)",
+            "n=`grep --count x f || echo 0`",
+            "m=$(grep -ic error log || printf 0)",
+            "fine=$(grep -c x f || true)",
+            "other=$(grep -v c f || echo none)",
+            "if [ \"$ok\" -gt 0 ]; then echo ok; fi") + "\n");
+
+        Assert.Equal(new[] { "scripts/count.sh:3", "scripts/count.sh:4", "scripts/count.sh:5", "scripts/count.sh:6" },
+            Rule(r, "shell.grep-count-fallback").Select(f => f.Location));
+        Assert.All(Rule(r, "shell.grep-count-fallback"), f => Assert.Equal(FindingSeverity.Warning, f.Severity));
+        Assert.Contains("two", Rule(r, "shell.grep-count-fallback").First().Message.Replace("second line", "two lines"));
+    }
+
+    [Fact]
     public void Analyze_WhenScriptRunsPythonWithFlags_ShouldRecordInvocationWithResolvedScriptAndFlags()
     {
         var r = Run("scripts/run.sh", "#!/bin/bash\nset -euo pipefail\npython3 scripts/x.py --workers 4 --pair=eurusd -v -- --not-a-flag\n", "scripts/x.py");

@@ -36,12 +36,16 @@ public class DependencyServiceTests
         Assert.True(tabulate.Critical); // the row-count parity script, a phase task's, imports it too
         Assert.Equal("scripts/validate_m008_column_compliance.py:9", tabulate.Location);
 
-        var polars = Assert.Single(records, r => r.Name == "polars");
-        Assert.Equal(DependencyStatus.VersionConflict, polars.Status);
+        // requirements.txt and the merge image are installed separately: different pins there are inconsistent, not a conflict.
+        var polars = Assert.Single(records, r => r.Name == "polars" && r.Status == DependencyStatus.InconsistentPins);
         Assert.Contains("requirements.txt:5", polars.DeclaredIn);
         Assert.Contains("Dockerfile.merge:5", polars.DeclaredIn);
+        Assert.Equal(DependencyStatus.NotVerified, Assert.Single(records, r => r.Name == "polars" && r.Status != DependencyStatus.InconsistentPins).Status);
 
-        Assert.Equal(DependencyStatus.Unused, Assert.Single(records, r => r.Name == "db-dtypes").Status);
+        // db-dtypes is what BigQuery's to_dataframe needs at run time.
+        var dbDtypes = Assert.Single(records, r => r.Name == "db-dtypes");
+        Assert.Equal(DependencyStatus.NotVerified, dbDtypes.Status);
+        Assert.StartsWith("used at run time by BigQuery to_dataframe", dbDtypes.Purpose);
         Assert.Equal(DependencyStatus.Unresolved, Assert.Single(records, r => r.Name == "bqx_common.m008_rules").Status);
         var bigquery = Assert.Single(records, r => r.Name == "google-cloud-bigquery");
         Assert.Equal(DependencyStatus.NotVerified, bigquery.Status);

@@ -44,7 +44,7 @@ public class AuditServiceTests
         {
             "script.missing-phase-task", "script.blocked-phase-task", "rename.collision", "infra.not-verified",
             "script.interactive-phase-task", "dependency.undeclared-phase", "scope.mismatch", "script.destructive-phase-task",
-            "script.partial", "script.blocked", "dependency.version-conflict", "dependency.unused", "script.style",
+            "script.partial", "script.blocked", "dependency.inconsistent-pins", "script.style",
         })
         {
             Assert.Contains(rule, rules);

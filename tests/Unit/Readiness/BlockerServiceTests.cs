@@ -131,6 +131,7 @@ public class BlockerServiceTests
     [InlineData(DependencyStatus.Undeclared, DependencyType.PythonPackage, false, "dependency.undeclared", Priority.P2)]
     [InlineData(DependencyStatus.Missing, DependencyType.Api, true, "api.disabled", Priority.P0)]
     [InlineData(DependencyStatus.Unused, DependencyType.PythonPackage, false, "dependency.unused", Priority.P3)]
+    [InlineData(DependencyStatus.InconsistentPins, DependencyType.PythonPackage, false, "dependency.inconsistent-pins", Priority.P3)]
     public void Evaluate_WhenDependencyFinding_ShouldApplyTheDefaultTable(DependencyStatus status, DependencyType type, bool critical, string rule, Priority priority)
     {
         var d = new DependencyRecord { Name = "x", Type = type, Status = status, Critical = critical, Location = "a/.env:3" };

@@ -126,20 +126,25 @@ public class ExampleReportTests
 
         Assert.Contains($"## Decision: {decision}", Md(Deliverable.Summary));
 
-        // Inventory: status and severity counts, then every script's row.
+        // Inventory: status and severity counts, then every script: a block when it needs attention, else one row.
         var inventory = Md(Deliverable.ScriptInventory);
         AssertCounts<ScriptStatus>(Field(inventory, "Scripts"), Array("Scripts"), "Status", ReportText.Status);
         AssertCounts<FindingSeverity>(Field(inventory, "Findings"), Array("Scripts").SelectMany(s => s.GetProperty("Findings").EnumerateArray()), "Severity", s => s.ToString());
-        var rows = Table(inventory, "## Scripts");
+        var rows = Table(inventory, "## Other scripts");
         var scripts = Array("Scripts").ToDictionary(s => s.GetProperty("Path").GetString()!);
-        Assert.Equal(scripts.Count, rows.Count);
+        var blocks = Regex.Matches(inventory, @"^### Script: ", RegexOptions.Multiline).Count;
+        Assert.Equal(scripts.Count, rows.Count + blocks);
+        Assert.Equal(Array("Scripts").Count(s => s.GetProperty("Status").GetString() != "Ready" || s.GetProperty("PhaseTasks").GetArrayLength() > 0), blocks);
         foreach (var row in rows)
         {
             var s = scripts[Plain(row[0])];
-            Assert.Equal(s.GetProperty("Lines").GetInt64(), Number(row[4]));
-            Assert.Equal(s.GetProperty("Findings").GetArrayLength(), Number(row[5]));
-            Assert.Equal(ReportText.Status(Enum.Parse<ScriptStatus>(s.GetProperty("Status").GetString()!)), row[3]);
+            Assert.Equal(s.GetProperty("Lines").GetInt64(), Number(row[3]));
+            Assert.Equal(s.GetProperty("Findings").GetArrayLength(), Number(row[4]));
+            Assert.Equal(ReportText.Status(Enum.Parse<ScriptStatus>(s.GetProperty("Status").GetString()!)), row[2]);
         }
+
+        var kinds = Table(inventory, "## Totals per kind").ToDictionary(r => r[0], r => Number(r[1]));
+        Assert.Equal(Array("Scripts").GroupBy(s => s.GetProperty("Kind").GetString()!).ToDictionary(g => g.Key, g => (long)g.Count()), kinds);
 
         // Readiness: phase blockers, critical path, tasks (claimed vs measured), naming and rename counts.
         var phase = Md(Deliverable.PhaseReadiness);
@@ -278,13 +283,14 @@ public class ExampleReportTests
             Assert.DoesNotMatch(@"(src|href)\s*=\s*[""']?\s*(https?:)?//", html);
             Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("mermaid", html);
-            Assert.Equal(document.Charts.Count, Regex.Matches(html, "<svg ").Count);
+            Assert.Equal(document.Charts.Count, Regex.Matches(html, "<figure class=\"chart\"><svg ").Count);
+            Assert.DoesNotMatch("[✅❌🔴❔❗➖⚠]", html); // status marks are inline SVG: no emoji font needed
             Assert.Contains("<table>", html);
             Assert.Contains("<style>", html);
         }
 
         var readiness = HtmlReportWriter.Write(ExampleResult, Deliverable.PhaseReadiness);
-        Assert.Equal(2, Regex.Matches(readiness, "<svg ").Count);
+        Assert.Equal(2, Regex.Matches(readiness, "<figure class=\"chart\"><svg ").Count);
         Assert.Contains("<title>Blocker resolution plan for M008 Phase 4C</title>", readiness);
     }
 

@@ -130,14 +130,21 @@ public sealed class DependencyService
         var probing = toolUsers is null ? null : Task.Factory.StartNew(
             () => (options.Tools ?? new ToolProbe()).ProbeAll(toolUsers.Keys, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+        // Docker images: what each installs, and what the scripts it runs import and call.
+        var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
+        var requirementFiles = new Dictionary<string, ManifestResult>(StringComparer.Ordinal);
+        var images = scripts.Where(r => r.Kind == ScriptKind.Dockerfile).Select(d => Image(d, inventory.Repository, byPath, requirementFiles)).ToList();
+
         if (Wants(DependencyType.PythonPackage))
         {
-            records.AddRange(FoldConflicts(PythonPackages(options, inventory.Repository, scripts, phaseScripts).ToList()));
+            records.AddRange(FoldConflicts(PythonPackages(options, inventory.Repository, scripts, phaseScripts, images, requirementFiles).ToList()));
         }
 
         if (toolUsers is not null && probing is not null)
         {
-            records.AddRange(SystemTools(options, toolUsers, probing.GetAwaiter().GetResult(), phaseScripts));
+            var localPhaseScripts = scripts.Where(r => r.PhaseTasks.Any(t => RunsLocally(options.Profile, t.Phase))).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+            records.AddRange(SystemTools(options, toolUsers, probing.GetAwaiter().GetResult(), localPhaseScripts));
+            records.AddRange(ImageSystemTools(inventory.Repository, images, options.Profile));
         }
 
         if (Wants(DependencyType.Api))
@@ -172,22 +179,19 @@ public sealed class DependencyService
 
     // ---- Python packages -------------------------------------------------------------------
 
-    private IEnumerable<DependencyRecord> PythonPackages(DependencyOptions options, RepositoryIndex repo, List<ScriptRecord> scripts, HashSet<string> phaseScripts)
+    private IEnumerable<DependencyRecord> PythonPackages(DependencyOptions options, RepositoryIndex repo, List<ScriptRecord> scripts, HashSet<string> phaseScripts,
+        List<DockerImage> images, Dictionary<string, ManifestResult> requirementFiles)
     {
         var manifests = DependencyManifests.Discover(repo.Root, repo.Files);
         Report(manifests.Diagnostics);
         var declared = manifests.Requirements.ToList();
-
-        // Docker images: what each installs, and what the scripts it runs import.
-        var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
-        var requirementFiles = new Dictionary<string, ManifestResult>(StringComparer.Ordinal);
-        var images = scripts.Where(r => r.Kind == ScriptKind.Dockerfile).Select(d => Image(d, repo, byPath, requirementFiles)).ToList();
         foreach (var image in images)
         {
             declared.AddRange(image.Installs);
         }
 
         var installed = Installed(options);
+        ImportDistributions.Refine(scripts, installed, declared);
         var byDistribution = new SortedDictionary<string, List<(ScriptRecord Script, ImportRecord Import)>>(StringComparer.Ordinal);
         foreach (var script in scripts.Where(s => s.Kind == ScriptKind.Python))
         {
@@ -226,7 +230,17 @@ public sealed class DependencyService
                 Fallback = optional ? "optional import (guarded by try/except ImportError or TYPE_CHECKING)" : null,
             };
             record.Evidence.AddRange(uses.Take(5).Select(u => new Evidence("file", $"{u.Script.Path}:{u.Import.Line}", $"import {u.Import.Module}")));
-            if (!repoDeclared[name].Any() && !optional)
+            if (decls.Count == 0 && !optional && ImportDistributions.Unknown(uses.Select(u => u.Import), installed))
+            {
+                // Neither a module of the repository nor a distribution anyone knows: do not advise declaring it.
+                record.Status = DependencyStatus.Unresolved;
+                record.Purpose = $"imported as {string.Join(", ", uses.Select(u => u.Import.Module).Distinct().OrderBy(m => m, StringComparer.Ordinal).Take(4))} by {users.Count} script{(users.Count == 1 ? "" : "s")}; not a known distribution";
+                record.Fallback = "restore the module if it belongs to this repository (no file of that name is in it), or declare the distribution that provides it";
+                record.Evidence.Add(new Evidence("file", first.Script.Path,
+                    $"no module {first.Import.Module.Split('.')[0]}.py or package {first.Import.Module.Split('.')[0]}/ is in the repository, no manifest declares a distribution for it, the import table does not know it" +
+                    (installed is null ? "" : $" and nothing installed in {installed.Source} provides it")));
+            }
+            else if (!repoDeclared[name].Any() && !optional)
             {
                 record.Status = DependencyStatus.Undeclared;
                 record.Evidence.Add(new Evidence("file", first.Script.Path,
@@ -277,11 +291,34 @@ public sealed class DependencyService
             }
         }
 
-        // Declared and never imported (informational).
+        // Declared and never imported: needed at run time by a call (pandas to_parquet → pyarrow), or unused.
         var imported = byDistribution.Keys.ToHashSet(StringComparer.Ordinal);
+        var runtime = RuntimeUsers(scripts);
         foreach (var group in declared.Where(d => !imported.Contains(d.Name)).GroupBy(d => d.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var decls = group.ToList();
+            if (runtime.TryGetValue(group.Key, out var needs))
+            {
+                var needUsers = needs.Select(n => n.Script.Path).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+                var calls = needs.Select(n => n.Need.Call).Distinct(StringComparer.Ordinal).OrderBy(c => c, StringComparer.Ordinal).ToList();
+                var used = new DependencyRecord
+                {
+                    Name = group.Key,
+                    Type = DependencyType.PythonPackage,
+                    VersionRequired = Required(decls),
+                    DeclaredIn = decls.Select(d => d.Location).Distinct().ToList(),
+                    Location = $"{needs[0].Script.Path}:{needs[0].Need.Line}",
+                    Purpose = $"used at run time by {string.Join(", ", calls.Take(3))} in {needUsers.Count} script{(needUsers.Count == 1 ? "" : "s")} (no import)",
+                    UsedBy = needUsers,
+                    Critical = needUsers.Any(phaseScripts.Contains),
+                };
+                used.Evidence.AddRange(needs.Take(5).Select(n => new Evidence("file", $"{n.Script.Path}:{n.Need.Line}",
+                    $"{n.Need.Call} needs {string.Join(" or ", n.Need.AnyOf)} at run time")));
+                ApplyInstalled(used, decls, installed);
+                yield return used;
+                continue;
+            }
+
             var record = new DependencyRecord
             {
                 Name = group.Key,
@@ -302,25 +339,36 @@ public sealed class DependencyService
             yield return record;
         }
 
-        // One distribution pinned differently in two manifests.
-        foreach (var conflict in DependencyManifests.FindConflicts(declared))
+        // One distribution pinned so that no version satisfies both: a conflict inside one deployable (one image,
+        // one requirement set installed together), inconsistent pins across separately built ones.
+        var deployables = Deployables(repo, manifests, images, requirementFiles);
+        var inside = new SortedDictionary<string, (VersionConflict Conflict, string What)>(StringComparer.Ordinal);
+        foreach (var (what, requirements) in deployables)
         {
-            yield return new DependencyRecord
+            foreach (var c in DependencyManifests.FindConflicts(requirements))
             {
-                Name = conflict.Name,
-                Type = DependencyType.PythonPackage,
-                VersionRequired = $"{conflict.First.Specifier} vs {conflict.Second.Specifier}",
-                DeclaredIn = { conflict.First.Location, conflict.Second.Location },
-                Location = conflict.First.Location,
-                Status = DependencyStatus.VersionConflict,
-                UsedBy = byDistribution.TryGetValue(conflict.Name, out var u) ? u.Select(x => x.Script.Path).Distinct().ToList() : new(),
-                Critical = byDistribution.TryGetValue(conflict.Name, out var u2) && u2.Any(x => phaseScripts.Contains(x.Script.Path)),
-                Evidence =
-                {
-                    new Evidence("file", conflict.First.Location, conflict.First.Text),
-                    new Evidence("file", conflict.Second.Location, $"{conflict.Second.Text}: {conflict.Reason}"),
-                },
-            };
+                inside.TryAdd(c.Name, (c, what));
+            }
+        }
+
+        foreach (var (name, (conflict, within)) in inside)
+        {
+            yield return ConflictRecord(conflict, DependencyStatus.VersionConflict,
+                $"conflicting pins inside {within}: no version satisfies both, so its install fails", $"both are installed by {within}", byDistribution, phaseScripts);
+        }
+
+        foreach (var across in DependencyManifests.FindConflicts(declared).Where(c => !inside.ContainsKey(c.Name)).GroupBy(c => c.Name))
+        {
+            var pairs = across.ToList();
+            var record = ConflictRecord(pairs[0], DependencyStatus.InconsistentPins,
+                "pinned differently in separately built deployables (no single install holds both); they drift apart",
+                $"{pairs[0].First.File} and {pairs[0].Second.File} are not installed together (different images or requirement sets)", byDistribution, phaseScripts);
+            foreach (var more in pairs.Skip(1).Take(4))
+            {
+                record.Evidence.Add(new Evidence("file", more.Second.Location, $"{more.Second.Text} vs {more.First.Text} at {more.First.Location}"));
+            }
+
+            yield return record;
         }
 
         // Local modules imported and absent.
@@ -342,6 +390,70 @@ public sealed class DependencyService
                 };
             }
         }
+    }
+
+    private static DependencyRecord ConflictRecord(VersionConflict conflict, DependencyStatus status, string purpose, string where,
+        SortedDictionary<string, List<(ScriptRecord Script, ImportRecord Import)>> byDistribution, HashSet<string> phaseScripts) => new()
+    {
+        Name = conflict.Name,
+        Type = DependencyType.PythonPackage,
+        VersionRequired = $"{conflict.First.Specifier} vs {conflict.Second.Specifier}",
+        DeclaredIn = { conflict.First.Location, conflict.Second.Location },
+        Location = conflict.First.Location,
+        Status = status,
+        Purpose = purpose,
+        UsedBy = byDistribution.TryGetValue(conflict.Name, out var u) ? u.Select(x => x.Script.Path).Distinct().ToList() : new(),
+        Critical = status == DependencyStatus.VersionConflict && byDistribution.TryGetValue(conflict.Name, out var u2) && u2.Any(x => phaseScripts.Contains(x.Script.Path)),
+        Evidence =
+        {
+            new Evidence("file", conflict.First.Location, conflict.First.Text),
+            new Evidence("file", conflict.Second.Location, $"{conflict.Second.Text}: {conflict.Reason}"),
+            new Evidence("file", conflict.First.Location, where),
+        },
+    };
+
+    /// <summary>Declared distributions a call needs at run time, with the scripts and calls.</summary>
+    private static Dictionary<string, List<(ScriptRecord Script, RuntimeNeed Need)>> RuntimeUsers(List<ScriptRecord> scripts)
+    {
+        var map = new Dictionary<string, List<(ScriptRecord, RuntimeNeed)>>(StringComparer.Ordinal);
+        foreach (var script in scripts.Where(s => s.Kind == ScriptKind.Python))
+        {
+            foreach (var need in script.RuntimeNeeds)
+            {
+                foreach (var name in need.AnyOf.Select(PackageName.Normalize))
+                {
+                    if (!map.TryGetValue(name, out var list))
+                    {
+                        map[name] = list = new List<(ScriptRecord, RuntimeNeed)>();
+                    }
+
+                    list.Add((script, need));
+                }
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// What is installed together: each image (its pip installs and the requirement files they name), and each
+    /// manifest of the repository with the files it includes (<c>-r</c>).
+    /// </summary>
+    private List<(string What, List<DeclaredRequirement> Requirements)> Deployables(RepositoryIndex repo, ManifestResult manifests, List<DockerImage> images,
+        Dictionary<string, ManifestResult> requirementFiles)
+    {
+        var result = images.Select(i => ($"the image of {i.Dockerfile.Path}", i.Installs.ToList())).ToList();
+        var files = manifests.Requirements.Select(r => r.File).Distinct(StringComparer.Ordinal).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var parser = new RequirementsFileParser(repo.Root);
+        foreach (var file in files)
+        {
+            var own = DependencyManifests.Classify(file) == ManifestKind.RequirementsTxt
+                ? (requirementFiles.TryGetValue(file, out var parsed) ? parsed : requirementFiles[file] = parser.Parse(file)).Requirements.ToList()
+                : manifests.Requirements.Where(r => r.File == file).ToList();
+            result.Add(($"{file} (with what it includes)", own));
+        }
+
+        return result;
     }
 
     /// <summary>A distribution's conflict joins its own record (one row per distribution), unless that record is worse already.</summary>
@@ -401,11 +513,12 @@ public sealed class DependencyService
     private static void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
     {
         var where = string.Join(", ", decls.Select(d => d.Location).Distinct());
+        var declaredIn = where.Length == 0 ? "not declared" : $"declared in {where}";
         if (installed is null)
         {
             record.Status = DependencyStatus.NotVerified;
             record.Evidence.Add(new Evidence("file", decls.FirstOrDefault()?.Location ?? record.Location ?? "",
-                $"declared in {where}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
+                $"{declaredIn}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
             return;
         }
 
@@ -413,7 +526,7 @@ public sealed class DependencyService
         if (found is null)
         {
             record.Status = DependencyStatus.Missing;
-            record.Evidence.Add(new Evidence("command", installed.Source, $"{record.Name} is not installed there (declared in {where})"));
+            record.Evidence.Add(new Evidence("command", installed.Source, $"{record.Name} is not installed there ({declaredIn})"));
             return;
         }
 
@@ -428,7 +541,7 @@ public sealed class DependencyService
         else
         {
             record.Status = DependencyStatus.Ready;
-            record.Evidence.Add(new Evidence("command", found.Location, $"installed {found.Version}; declared in {where}"));
+            record.Evidence.Add(new Evidence("command", found.Location, $"installed {found.Version}; {declaredIn}"));
         }
     }
 
@@ -512,6 +625,62 @@ public sealed class DependencyService
     }
 
     // ---- System tools ----------------------------------------------------------------------
+
+    /// <summary>A phase runs on the machine that runs the audit unless its profile says <c>runsOn: image</c>.</summary>
+    private static bool RunsLocally(AuditProfile profile, string phaseId) =>
+        profile.Phases.FirstOrDefault(p => p.Id == phaseId)?.RunsOn is not "image";
+
+    /// <summary>Per image: each tool the scripts it runs call must be in the image (its base image or a RUN install).</summary>
+    private IEnumerable<DependencyRecord> ImageSystemTools(RepositoryIndex repo, List<DockerImage> images, AuditProfile profile)
+    {
+        foreach (var image in images.Where(i => i.Runs.Count > 0))
+        {
+            string text;
+            try
+            {
+                text = Inventory.TextDecoding.Decode(File.ReadAllBytes(Path.Combine(repo.Root, image.Dockerfile.Path)), out _);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                host.WriteWarning($"{image.Dockerfile.Path}: cannot be read again for the tools its image provides: {e.Message}");
+                continue;
+            }
+
+            var provided = ImageTools.Provided(text, image.Dockerfile.BaseImages);
+            var needs = new SortedDictionary<string, List<(ScriptRecord Script, Invocation Call)>>(StringComparer.Ordinal);
+            foreach (var script in image.Runs.Where(s => s.Kind is ScriptKind.Shell or ScriptKind.Python))
+            {
+                foreach (var call in script.Invocations.Where(i => script.ToolsInvoked.Contains(i.Tool) && !provided.Contains(i.Tool)))
+                {
+                    if (!needs.TryGetValue(call.Tool, out var list))
+                    {
+                        needs[call.Tool] = list = new();
+                    }
+
+                    list.Add((script, call));
+                }
+            }
+
+            foreach (var (tool, uses) in needs)
+            {
+                var users = uses.Select(u => u.Script.Path).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToList();
+                var record = new DependencyRecord
+                {
+                    Name = tool,
+                    Type = DependencyType.SystemTool,
+                    Location = image.Dockerfile.Path,
+                    Purpose = $"needed in the image of {image.Dockerfile.Path}: {string.Join(", ", users.Take(3))} call{(users.Count == 1 ? "s" : "")} it there",
+                    UsedBy = users,
+                    Status = DependencyStatus.Missing,
+                    Critical = uses.Any(u => u.Script.PhaseTasks.Any(t => !RunsLocally(profile, t.Phase))),
+                };
+                record.Evidence.AddRange(uses.Take(3).Select(u => new Evidence("file", $"{u.Script.Path}:{u.Call.Line}", $"calls {tool} ({image.Chain(u.Script)})")));
+                record.Evidence.Add(new Evidence("file", image.Dockerfile.Path,
+                    $"neither the base image ({string.Join(", ", image.Dockerfile.BaseImages.DefaultIfEmpty("none"))}) nor a RUN install of {image.Dockerfile.Path} provides {tool}"));
+                yield return record;
+            }
+        }
+    }
 
     private static SortedDictionary<string, SortedSet<string>> ToolUsers(DependencyOptions options, List<ScriptRecord> scripts)
     {
@@ -620,6 +789,47 @@ public sealed class DependencyService
             }
         }
 
+        // Name templates (`bqx-ml.features.{pair}_{window}`) name tables known only at run time: one record per
+        // group that shares the literal part (project, dataset, bucket), listing its templates, not one per template.
+        var groups = new SortedDictionary<string, List<(string Template, SortedSet<string> Users)>>(StringComparer.Ordinal);
+        foreach (var (target, users) in reads.Where(r => r.Key.Contains('{')).ToList())
+        {
+            var key = TemplateGroup(target);
+            if (!groups.TryGetValue(key, out var list))
+            {
+                groups[key] = list = new();
+            }
+
+            list.Add((target, users));
+            reads.Remove(target);
+        }
+
+        foreach (var (key, templates) in groups)
+        {
+            var users = templates.SelectMany(t => t.Users).Distinct(StringComparer.Ordinal).OrderBy(u => u, StringComparer.Ordinal).ToList();
+            var record = new DependencyRecord
+            {
+                Name = key,
+                Type = DependencyType.Data,
+                UsedBy = users,
+                Purpose = $"{templates.Count} table-name template{(templates.Count == 1 ? "" : "s")} (the tables {(templates.Count == 1 ? "it names are" : "they name are")} known only at run time), read by {users.Count} script{(users.Count == 1 ? "" : "s")}",
+                Critical = users.Any(phaseScripts.Contains),
+            };
+            record.Evidence.AddRange(templates.Select(t => new Evidence("file", t.Users.First(), $"template {t.Template} (read by {string.Join(", ", t.Users.Take(3))}{(t.Users.Count > 3 ? $" and {t.Users.Count - 3} more" : "")})")));
+            var parts = key.Split('.');
+            (bool?, string) state = options.Offline || options.Cloud is null
+                ? (null, "offline: existence not measured")
+                : key.StartsWith("gs://", StringComparison.Ordinal) && key.IndexOf('/', 5) is var slash and > 5 && !key[5..slash].Contains('*')
+                    ? options.Cloud.GcsPrefixExists(key[5..slash], "")
+                    : parts.Length == 3 && parts[0] != "*" && parts[1] != "*" ? options.Cloud.DatasetExists(parts[0], parts[1])
+                    : parts.Length == 2 && parts[0] != "*" ? options.Cloud.DatasetExists(project, parts[0])
+                    : (null, "the dataset or bucket is a template too: which one is known only at run time");
+            record.Status = state.Item1 switch { true => DependencyStatus.NotVerified, false => DependencyStatus.Missing, null => DependencyStatus.NotVerified };
+            record.Evidence.Add(new Evidence(state.Item1 is null ? "file" : "api", users[0],
+                state.Item1 == true ? $"{state.Item2}; the templated tables themselves are known only at run time" : state.Item2));
+            yield return record;
+        }
+
         foreach (var (target, users) in reads)
         {
             var templated = target.Contains('{');
@@ -661,6 +871,19 @@ public sealed class DependencyService
             record.Evidence.Add(new Evidence(state.Item1 is null ? "file" : "api", users.First(), state.Item2));
             yield return record;
         }
+    }
+
+    /// <summary>The group of a templated name: each dotted part (or path segment) holding a placeholder becomes <c>*</c>.</summary>
+    internal static string TemplateGroup(string target)
+    {
+        if (target.StartsWith("gs://", StringComparison.Ordinal))
+        {
+            var segments = target[5..].Split('/');
+            var kept = segments.TakeWhile(p => !p.Contains('{')).ToList();
+            return "gs://" + string.Join('/', kept.Append("*"));
+        }
+
+        return string.Join('.', target.Split('.').Select(p => p.Contains('{') ? "*" : p));
     }
 
     // ---- Credentials and secrets -----------------------------------------------------------

@@ -31,6 +31,13 @@ public sealed class InstalledDistribution
     /// <summary>The metadata file (site-packages) or the distribution's folder (interpreter).</summary>
     public string Location { get; }
 
+    /// <summary>
+    /// The modules and packages it provides, as dotted names up to three levels deep (<c>google</c>,
+    /// <c>google.cloud</c>, <c>google.cloud.bigquery</c>), from its <c>top_level.txt</c> and <c>RECORD</c>; empty when
+    /// neither was readable.
+    /// </summary>
+    public IReadOnlyList<string> Modules { get; init; } = Array.Empty<string>();
+
     public override string ToString() => $"{RawName} {Version}";
 }
 
@@ -65,6 +72,137 @@ public sealed class InstalledEnvironment
 
     /// <summary>The distribution of a name (any spelling), or null.</summary>
     public InstalledDistribution? Find(string name) => byName.TryGetValue(PackageName.Normalize(name), out var d) ? d : null;
+
+    private Dictionary<string, List<InstalledDistribution>>? providers;
+
+    /// <summary>
+    /// What <c>importlib.metadata.packages_distributions()</c> answers, one level finer: the distributions that
+    /// provide the longest dotted prefix of <paramref name="module"/> any of them lists, with that prefix; empty
+    /// when none does. A namespace (<c>google.cloud</c>) has many providers; a sub-package one.
+    /// </summary>
+    public (string? Prefix, IReadOnlyList<InstalledDistribution> Providers) ProvidersOf(string module)
+    {
+        if (providers is null)
+        {
+            var map = new Dictionary<string, List<InstalledDistribution>>(StringComparer.Ordinal);
+            foreach (var d in Distributions)
+            {
+                foreach (var m in d.Modules)
+                {
+                    if (!map.TryGetValue(m, out var list))
+                    {
+                        map[m] = list = new List<InstalledDistribution>();
+                    }
+
+                    if (!list.Contains(d))
+                    {
+                        list.Add(d);
+                    }
+                }
+            }
+
+            providers = map;
+        }
+
+        for (var candidate = module; candidate.Length > 0;)
+        {
+            if (providers.TryGetValue(candidate, out var found))
+            {
+                return (candidate, found);
+            }
+
+            var dot = candidate.LastIndexOf('.');
+            if (dot < 0)
+            {
+                break;
+            }
+
+            candidate = candidate[..dot];
+        }
+
+        return (null, Array.Empty<InstalledDistribution>());
+    }
+}
+
+/// <summary>The modules a distribution provides, from its metadata folder's top_level.txt and RECORD.</summary>
+internal static class ModuleNames
+{
+    private const int MaxRecordLines = 200_000;
+    private const int MaxModules = 500;
+    private const int Depth = 3;
+
+    public static IReadOnlyList<string> FromFolder(string metadataFolder)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        try
+        {
+            var topLevel = Path.Combine(metadataFolder, "top_level.txt");
+            if (File.Exists(topLevel))
+            {
+                foreach (var line in File.ReadLines(topLevel).Take(1000))
+                {
+                    var n = line.Trim().Replace('/', '.');
+                    if (n.Length > 0 && n.Split('.').All(IsIdentifier))
+                    {
+                        names.Add(n);
+                    }
+                }
+            }
+
+            var record = Path.Combine(metadataFolder, "RECORD");
+            if (File.Exists(record))
+            {
+                foreach (var line in File.ReadLines(record).Take(MaxRecordLines))
+                {
+                    var path = line.StartsWith('"') ? line[1..Math.Max(1, line.IndexOf('"', 1))] : line.Split(',')[0];
+                    AddPath(names, path);
+                    if (names.Count >= MaxModules)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable: the table decides for this distribution's imports.
+        }
+
+        return names.Take(MaxModules).ToList();
+    }
+
+    /// <summary>Adds the dotted prefixes of a file path of a wheel's RECORD (<c>google/cloud/bigquery/client.py</c>).</summary>
+    internal static void AddPath(ISet<string> names, string path)
+    {
+        path = path.Replace('\\', '/');
+        if (path.StartsWith("..", StringComparison.Ordinal) || path.Contains(".dist-info/", StringComparison.Ordinal) ||
+            path.Contains(".egg-info/", StringComparison.Ordinal) || path.Contains("__pycache__", StringComparison.Ordinal) ||
+            !(path.EndsWith(".py", StringComparison.Ordinal) || path.EndsWith(".so", StringComparison.Ordinal) || path.EndsWith(".pyd", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        var parts = path.Split('/').ToList();
+        var file = parts[^1];
+        parts.RemoveAt(parts.Count - 1);
+        var stem = file[..file.IndexOf('.')];
+        if (stem != "__init__")
+        {
+            parts.Add(stem);
+        }
+
+        for (var k = 1; k <= Math.Min(parts.Count, Depth); k++)
+        {
+            if (!IsIdentifier(parts[k - 1]))
+            {
+                return;
+            }
+
+            names.Add(string.Join('.', parts.Take(k)));
+        }
+    }
+
+    private static bool IsIdentifier(string s) => s.Length > 0 && (char.IsLetter(s[0]) || s[0] == '_') && s.All(c => char.IsLetterOrDigit(c) || c == '_');
 }
 
 /// <summary>
@@ -111,7 +249,7 @@ public static class SitePackagesReader
             var display = $"{shown}/{Path.GetRelativePath(sitePackages, metadataPath).Replace('\\', '/')}";
             if (ReadMetadata(metadataPath, display, diagnostics) is { } dist)
             {
-                found.Add(dist);
+                found.Add(Directory.Exists(entry) ? new InstalledDistribution(dist.RawName, dist.Version, dist.Location) { Modules = ModuleNames.FromFolder(entry) } : dist);
             }
         }
 
@@ -221,7 +359,29 @@ public static class PythonEnvironmentProbe
             except Exception:
                 name, version = None, None
             path = getattr(d, '_path', None)
-            out.append({'name': name, 'version': version, 'path': str(path) if path else None})
+            mods = set()
+            try:
+                top = d.read_text('top_level.txt') or ''
+                mods.update(x.strip().replace('/', '.') for x in top.split() if x.strip())
+            except Exception:
+                pass
+            try:
+                for f in list(d.files or [])[:200000]:
+                    p = str(f).replace('\\', '/')
+                    if p.startswith('..') or '.dist-info/' in p or '.egg-info/' in p or '__pycache__' in p or not p.endswith(('.py', '.so', '.pyd')):
+                        continue
+                    parts = p.split('/')
+                    stem = parts[-1].split('.')[0]
+                    parts = parts[:-1] + ([] if stem == '__init__' else [stem])
+                    for k in range(1, min(len(parts), 3) + 1):
+                        if not parts[k - 1].isidentifier():
+                            break
+                        mods.add('.'.join(parts[:k]))
+                    if len(mods) >= 500:
+                        break
+            except Exception:
+                pass
+            out.append({'name': name, 'version': version, 'path': str(path) if path else None, 'modules': sorted(mods)[:500]})
         env = {
             'python_version': '.'.join(platform.python_version_tuple()[:2]),
             'python_full_version': platform.python_version(),
@@ -358,7 +518,10 @@ public static class PythonEnvironmentProbe
                     continue;
                 }
 
-                var dist = new InstalledDistribution(name, version, path ?? python);
+                var modules = item.TryGetProperty("modules", out var ms) && ms.ValueKind == JsonValueKind.Array
+                    ? ms.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!).Take(500).ToList()
+                    : new List<string>();
+                var dist = new InstalledDistribution(name, version, path ?? python) { Modules = modules };
                 if (dist.ParsedVersion is null)
                 {
                     diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.VersionNotPep440, dist.Location, 0,

@@ -77,24 +77,61 @@ public sealed class PythonCommandLineTests
     [Theory]
     [InlineData("from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(8) as pool: pass\n")]
     [InlineData("import concurrent.futures\nwith concurrent.futures.ProcessPoolExecutor() as pool: pass\n")]
-    [InlineData("from concurrent import futures\n")]
+    [InlineData("import concurrent.futures as cf\nex = cf.ThreadPoolExecutor(max_workers=4)\n")]
+    [InlineData("from concurrent import futures\nex = futures.ThreadPoolExecutor()\n")]
+    [InlineData("from concurrent.futures import *\nex = ProcessPoolExecutor()\n")]
     [InlineData("import multiprocessing as mp\npool = mp.Pool(4)\n")]
-    [InlineData("from multiprocessing import Pool, cpu_count\n")]
+    [InlineData("from multiprocessing import Pool as P\nwith P(2) as p: pass\n")]
+    [InlineData("from multiprocessing import Process\nProcess(target=f).start()\n")]
+    [InlineData("import multiprocessing\npool = multiprocessing.get_context('spawn').Pool(3)\n")]
+    [InlineData("from multiprocessing.pool import ThreadPool\npool = ThreadPool(4)\n")]
     [InlineData("import threading\nt = threading.Thread(target=f)\n")]
-    [InlineData("from joblib import Parallel, delayed\n")]
-    [InlineData("def run():\n    from concurrent.futures import as_completed\n")]
-    public void Analyze_WhenScriptUsesAWorkerPool_ShouldBeParallel(string code)
+    [InlineData("from threading import Thread as T\nT(target=f).start()\n")]
+    [InlineData("from threading import Thread\nclass Worker(Thread):\n    pass\nclass Loader(Worker):\n    pass\nLoader().start()\n")]
+    [InlineData("import threading\nclass Worker(threading.Thread):\n    def run(self): pass\nw = Worker()\n")]
+    [InlineData("from joblib import Parallel, delayed\nParallel(n_jobs=2)(delayed(f)(x) for x in xs)\n")]
+    [InlineData("import joblib\nr = joblib.Parallel(n_jobs=4)(jobs)\n")]
+    public void Analyze_WhenScriptStartsAPoolExecutorProcessOrThread_ShouldBeParallel(string code)
     {
-        Assert.Equal(ExecutionMode.Parallel, Py.Analyze(code).ExecutionMode);
+        var record = Py.Analyze(code);
+
+        Assert.Equal(ExecutionMode.Parallel, record.ExecutionMode);
+        var evidence = Assert.Single(record.Evidence, e => e.Detail.StartsWith("runs in parallel: ", StringComparison.Ordinal));
+        Assert.Equal($"scripts/job.py:{code.Split('\n').Length - 1}", evidence.Location);
     }
 
     [Theory]
-    [InlineData("import os\nfor t in tables:\n    run(t)\n")]
-    [InlineData("from multiprocessing import cpu_count\nprint(cpu_count())\n")]
-    [InlineData("# from concurrent.futures import ThreadPoolExecutor\nx = 'ThreadPoolExecutor'\n")]
+    [InlineData("import joblib\njoblib.dump(model, 'model.pkl')\n")]
+    [InlineData("import concurrent.futures\n")]
+    [InlineData("from concurrent import futures\n")]
+    [InlineData("from concurrent.futures import as_completed\n")]
+    [InlineData("import threading\nlock = threading.Lock()\n")]
+    [InlineData("from joblib import Parallel, delayed\n")]
+    [InlineData("from multiprocessing import Pool, cpu_count\nprint(cpu_count())\n")]
+    [InlineData("class Thread:\n    pass\nThread()\n")]
+    [InlineData("import mylib\nmylib.Pool(3)\n")]
+    [InlineData("self.executor.ThreadPoolExecutor(2)\n")]
     public void Analyze_WhenScriptRunsOneThingAtATime_ShouldBeSequential(string code)
     {
         Assert.Equal(ExecutionMode.Sequential, Py.Analyze(code).ExecutionMode);
+    }
+
+    [Fact]
+    public void Analyze_WhenALibraryRunsItsOwnWorkers_ShouldReportItAsLibraryParallelismNotTheScriptsMode()
+    {
+        var record = Py.Analyze(Py.Lines(
+            "from sklearn.ensemble import RandomForestClassifier",
+            "import xgboost as xgb",
+            "model = RandomForestClassifier(n_estimators=500, n_jobs=-1)",
+            "booster = xgb.XGBClassifier(nthread=1)",
+            "other = RandomForestClassifier(n_jobs=None)",
+            "n_jobs = -1"));
+
+        Assert.Equal(ExecutionMode.Sequential, record.ExecutionMode);
+        var library = Assert.Single(record.Evidence, e => e.Detail.StartsWith("library-internal parallelism: ", StringComparison.Ordinal));
+        Assert.Equal("scripts/job.py:3", library.Location);
+        Assert.Contains("n_jobs=-1 at line 3", library.Detail);
+        Assert.DoesNotContain(record.Evidence, e => e.Detail.StartsWith("runs in parallel: ", StringComparison.Ordinal));
     }
 
     [Theory]

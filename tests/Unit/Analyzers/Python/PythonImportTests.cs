@@ -78,6 +78,24 @@ public sealed class PythonImportTests
     [InlineData("attr", "attrs")]
     [InlineData("jwt", "PyJWT")]
     [InlineData("grpc", "grpcio")]
+    [InlineData("kerastuner", "keras-tuner")]
+    [InlineData("keras_tuner.tuners", "keras-tuner")]
+    [InlineData("hypertune", "cloudml-hypertune")]
+    [InlineData("airflow.models", "apache-airflow")]
+    [InlineData("ibis", "ibis-framework")]
+    [InlineData("tfx.components", "tfx")]
+    [InlineData("tfx_bsl.public", "tfx-bsl")]
+    [InlineData("ml_metadata.proto", "ml-metadata")]
+    [InlineData("tensorflow_transform", "tensorflow-transform")]
+    [InlineData("tensorflow_data_validation", "tensorflow-data-validation")]
+    [InlineData("tensorflow_model_analysis", "tensorflow-model-analysis")]
+    [InlineData("google_cloud_pipeline_components.v1", "google-cloud-pipeline-components")]
+    [InlineData("proto", "proto-plus")]
+    [InlineData("locust", "locust")]
+    [InlineData("gcsfs", "gcsfs")]
+    [InlineData("bigframes.pandas", "bigframes")]
+    [InlineData("google.cloud.orchestration.airflow.service_v1", "google-cloud-orchestration-airflow")]
+    [InlineData("google.cloud.dataflow_v1beta3", "google-cloud-dataflow-client")]
     public void DistributionOf_WhenImportIsMapped_ShouldUseTheLongestListedPrefix(string module, string distribution)
     {
         Assert.Equal(distribution, PythonModuleData.DistributionOf(module));
@@ -90,6 +108,123 @@ public sealed class PythonImportTests
     public void DistributionOf_WhenImportIsNotMapped_ShouldFallBackToTheTopLevelName(string module, string distribution)
     {
         Assert.Equal(distribution, PythonModuleData.DistributionOf(module));
+    }
+
+    [Theory]
+    [InlineData("google.cloud.bigquery_analyticshub_v1", "google-cloud-bigquery-analyticshub")]
+    [InlineData("google.cloud.foo_bar_v2beta1.types", "google-cloud-foo-bar")]
+    [InlineData("google.cloud.websecurityscanner", "google-cloud-websecurityscanner")]
+    public void DistributionOf_WhenGoogleCloudSubpackageIsNotListed_ShouldFollowGooglesNamingConvention(string module, string distribution)
+    {
+        Assert.Equal(distribution, PythonModuleData.DistributionOf(module));
+    }
+
+    [Fact]
+    public void Analyze_WhenAPackageHasAModuleOfItsOwnName_ShouldResolveItsModulesThroughThePackage()
+    {
+        // tools/crawler/crawler/ is a package holding crawler/crawler.py: its modules import each other as crawler.x.
+        var record = Py.AnalyzeAt("tools/crawler/crawler/fetch.py",
+            Py.Lines("from crawler import extractor", "import crawler.model as model", "from crawler.crawler import run"),
+            "tools/crawler/crawler/__init__.py", "tools/crawler/crawler/crawler.py", "tools/crawler/crawler/extractor.py", "tools/crawler/crawler/model.py");
+
+        Assert.Equal(
+            new[] { ("crawler.extractor", ImportKind.Local), ("crawler.model", ImportKind.Local), ("crawler.crawler", ImportKind.Local) },
+            record.Imports.Select(i => (i.Module, i.Kind)));
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenTheProjectFolderIsItselfAPackage_ShouldAlsoSearchFromIt()
+    {
+        // project/ has an __init__.py and is run from its own folder: models.estimator is found there.
+        var record = Py.AnalyzeAt("labs/project/models/estimator/model.py", "from models.estimator import features\n",
+            "labs/project/__init__.py", "labs/project/models/__init__.py", "labs/project/models/estimator/__init__.py", "labs/project/models/estimator/features.py");
+
+        Assert.Equal(ImportKind.Local, record.Import("models.estimator.features").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenAModuleOfAPackageImportsItsPackageByName_ShouldBeLocal()
+    {
+        var record = Py.AnalyzeAt("training/mnist/main.py", "import mnist.model as mnist\n", "training/mnist/__init__.py", "training/mnist/model.py");
+
+        Assert.Equal(ImportKind.Local, record.Import("mnist.model").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenAFolderWithoutInitIsNamedLikeAnInstalledDistribution_ShouldNotShadowIt()
+    {
+        var locust = Py.AnalyzeAt("load/locust/image/task.py", Py.Lines("import locust", "from locust import HttpUser, task"),
+            "load/locust/image/Dockerfile", "load/locust/tasks.py");
+        var airflow = Py.AnalyzeAt("dags/pipeline.py", "from airflow import DAG\n", "samples/airflow/plugins/op.py", "airflow/dags/x.py");
+
+        Assert.All(locust.Imports, i => Assert.Equal((ImportKind.ThirdParty, "locust"), (i.Kind, i.Distribution)));
+        Assert.Equal((ImportKind.ThirdParty, "apache-airflow"), (airflow.Import("airflow").Kind, airflow.Import("airflow").Distribution));
+        Assert.Empty(locust.Findings);
+        Assert.Empty(airflow.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenANamespaceFolderHasNoSuchSubmodule_ShouldTakeTheNamesFromAnInstalledDistribution()
+    {
+        // widgets/ has no __init__.py: a namespace package has no attribute Button, so the import is not served by it.
+        var record = Py.Analyze("from widgets import Button\n", "widgets/helpers.py");
+
+        Assert.Equal((ImportKind.ThirdParty, "widgets"), (record.Import("widgets").Kind, record.Import("widgets").Distribution));
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenARegularPackageAndANamespaceFolderShareAName_ShouldResolveThroughTheRegularPackage()
+    {
+        // app/common/ (no __init__.py) is on the path first, but the regular package common/ at the root wins (PEP 420).
+        var record = Py.AnalyzeAt("app/main.py", "from common import db\n", "app/common/notes.py", "common/__init__.py", "common/db.py");
+
+        Assert.Equal(ImportKind.Local, record.Import("common.db").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenATestImportsTheModuleItTestsFromAnAncestorFolder_ShouldBeLocal()
+    {
+        var record = Py.AnalyzeAt("functions/snapshots/tests/create/test_create.py", "from create.main import handler\n",
+            "functions/snapshots/create/main.py", "functions/snapshots/create/requirements.txt");
+
+        Assert.Equal(ImportKind.Local, record.Import("create.main").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenAProjectMarkerIsAboveTheFile_ShouldSearchFromThatFolder()
+    {
+        var record = Py.AnalyzeAt("tools/ingest/cli/backfill.py", "from ingest_lib import main\n",
+            "tools/ingest/setup.py", "tools/ingest/ingest_lib/__init__.py", "tools/ingest/ingest_lib/main.py");
+
+        Assert.Equal(ImportKind.Local, record.Import("ingest_lib.main").Kind);
+        Assert.Empty(record.Findings);
+    }
+
+    [Fact]
+    public void Analyze_WhenTheModuleIsADocumentationPlaceholder_ShouldBeUnresolvedAndNotADistribution()
+    {
+        var record = Py.Analyze("from path.to.proto import awesome_pb2\n");
+
+        var import = record.Import("path.to.proto");
+        Assert.Equal(ImportKind.Unresolved, import.Kind);
+        Assert.Null(import.Distribution);
+        Assert.Empty(record.Distributions);
+        Assert.Contains("placeholder", Assert.Single(record.Findings).Message);
+    }
+
+    [Fact]
+    public void Analyze_WhenOnlyAFolderWithoutInitHasTheNameElsewhere_ShouldBeThirdPartyNotUnresolved()
+    {
+        var record = Py.Analyze("import locust_helpers\n", "tools/locust_helpers/notes.py");
+
+        Assert.Equal(ImportKind.ThirdParty, record.Import("locust_helpers").Kind);
+        Assert.Empty(record.Findings);
     }
 
     [Fact]

@@ -96,7 +96,8 @@ public sealed class PythonPurposeTests
             "from concurrent.futures import ThreadPoolExecutor",
             "import argparse",
             "p = argparse.ArgumentParser()",
-            "p.add_argument('--workers', type=int, default=8)"));
+            "p.add_argument('--workers', type=int, default=8)",
+            "pool = ThreadPoolExecutor(p.parse_args().workers)"));
         dir.Write("scripts/broken.py", "print('unterminated\n");
         dir.Write("scripts/missing_dep.py", "from .helpers import x\n");
 
@@ -107,7 +108,7 @@ public sealed class PythonPurposeTests
         Assert.Equal("Generate COV tables", cov.Purpose);
         Assert.Equal(ExecutionMode.Parallel, cov.ExecutionMode);
         Assert.Equal("--workers", cov.WorkersFlag);
-        Assert.Equal(4, cov.CodeLines);
+        Assert.Equal(5, cov.CodeLines);
         var broken = result.Records.Single(r => r.Path == "scripts/broken.py");
         Assert.Equal(ScriptStatus.Blocked, broken.Status);
         Assert.Equal("scripts/broken.py:1", Assert.Single(broken.Findings).Location);

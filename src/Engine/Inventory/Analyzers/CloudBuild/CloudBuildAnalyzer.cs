@@ -214,6 +214,7 @@ internal sealed class CloudBuildRun
             StartDirectory = start ?? "",
             MapAbsolute = MapWorkspace,
             RecordEveryCommand = true,
+            OnDockerBuild = (dockerfile, context, tags, at) => Docker.DockerBuilds.Add(record, new Docker.DockerBuildRef(dockerfile, context, tags, at)),
         });
         var before = record.Invocations.Count;
 

@@ -36,8 +36,11 @@ public sealed class DockerfileAnalyzer : IScriptAnalyzer
 }
 
 /// <summary>The state of reading one Dockerfile.</summary>
-internal sealed class DockerfileRun
+internal sealed partial class DockerfileRun
 {
+    [GeneratedRegex("(KEY|SECRET|TOKEN|PASSW|CREDENTIAL)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SensitiveName();
+
     private const int MaxUnknownReported = 10;
 
     private static readonly HashSet<string> Instructions = new(StringComparer.Ordinal)
@@ -136,6 +139,7 @@ internal sealed class DockerfileRun
                         if (value is not null)
                         {
                             stage.Vars[name] = value;
+                            stage.EnvSettings.Add((name, value, instruction.Line));
                         }
                     }
 
@@ -196,6 +200,34 @@ internal sealed class DockerfileRun
                 CheckEntry(stage);
             }
         }
+
+        var final = stages[^1];
+        if (final.EnvSettings.Count > 0)
+        {
+            // One evidence line for the image's ENV settings, each with its line (a secret-looking value is not shown).
+            const int shown = 100;
+            var settings = final.EnvSettings.Take(shown).Select(e =>
+                $"{e.Name}={(SensitiveName().IsMatch(e.Name) ? "(value not shown)" : e.Value.Length < 16 ? e.Value : BqxAudit.Cloud.SecretRedactor.Redact(e.Value))} (line {e.Line})");
+            var more = final.EnvSettings.Count > shown ? $" · and {final.EnvSettings.Count - shown} more" : "";
+            record.Evidence.Add(new Evidence("file", source.LocationOfLine(final.EnvSettings[0].Line), ImageLayout.EnvEvidence + string.Join(" · ", settings) + more));
+        }
+
+        // The layout keeps only what mapping needs (not this run, its text or its findings).
+        var copies = final.Copies;
+        var chosen = context;
+        var repo = repository;
+        var cache = new Dictionary<string, Regex>(StringComparer.Ordinal);
+        ImageLayout.Attach(record, new ImageLayout(record.Path, chosen, final.Workdir, (final.Cmd ?? final.Entrypoint)?.Line ?? 0,
+            (imagePath, contextOverride) =>
+            {
+                var m = MapThrough(imagePath, copies, copies.Count, null, contextOverride ?? chosen, repo, cache);
+                return m.Kind switch
+                {
+                    MapKind.OtherStage => new ContainerMapping(ContainerMappingKind.OtherStage, null, m.CopyLine),
+                    MapKind.NotCopied => new ContainerMapping(ContainerMappingKind.NotCopied, null, 0),
+                    _ => new ContainerMapping(repo.FileExists(m.Path!) ? ContainerMappingKind.InRepository : ContainerMappingKind.MissingSource, m.Path, m.CopyLine),
+                };
+            }));
     }
 
     private void From(DockerInstruction instruction)
@@ -679,7 +711,12 @@ internal sealed class DockerfileRun
     }
 
     /// <summary>Where a file at an image path comes from, through the COPY/ADD entries visible at that point.</summary>
-    private MapResult Map(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts)
+    private MapResult Map(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts) =>
+        MapThrough(imagePath, copies, count, mounts, context, repository, globs);
+
+    /// <summary><see cref="Map"/> without the run's state, so an <see cref="ImageLayout"/> can keep it after the run.</summary>
+    private static MapResult MapThrough(string imagePath, List<CopyEntry> copies, int count, List<CopyEntry>? mounts, string context,
+        RepositoryIndex repository, Dictionary<string, Regex> globs)
     {
         MapResult? missingFromFolder = null;
         var extra = mounts?.Count ?? 0;
@@ -703,7 +740,7 @@ internal sealed class DockerfileRun
             {
                 var parent = ImagePath.Parent(imagePath);
                 var pattern = src.Path[(src.Path.LastIndexOf('/') + 1)..];
-                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && Glob(pattern).IsMatch(name))
+                if ((parent == e.DestAbs || (!e.DestIsDir && imagePath == e.DestAbs)) && GlobOf(globs, pattern).IsMatch(name))
                 {
                     var dirOfPattern = src.Path.LastIndexOf('/') < 0 ? "" : src.Path[..src.Path.LastIndexOf('/')];
                     var candidate = Join(context, Join(dirOfPattern, name));
@@ -761,14 +798,19 @@ internal sealed class DockerfileRun
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
-    private Regex Glob(string pattern)
-    {
-        if (!globs.TryGetValue(pattern, out var regex))
-        {
-            globs[pattern] = regex = GlobRegex(pattern);
-        }
+    private Regex Glob(string pattern) => GlobOf(globs, pattern);
 
-        return regex;
+    private static Regex GlobOf(Dictionary<string, Regex> cache, string pattern)
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(pattern, out var regex))
+            {
+                cache[pattern] = regex = GlobRegex(pattern);
+            }
+
+            return regex;
+        }
     }
 
     /// <summary>A Go <c>filepath.Match</c> pattern as a regex: <c>*</c> and <c>?</c> stop at <c>/</c>; a match may be a folder.</summary>
@@ -882,8 +924,12 @@ internal sealed class DockerfileRun
         public EntryCommand? Cmd { get; set; }
         public bool DeclaresEntry { get; set; }
 
+        /// <summary>The ENV settings of the stage (inherited ones first), with their lines.</summary>
+        public List<(string Name, string Value, int Line)> EnvSettings { get; private set; } = new();
+
         public void Inherit(Stage parent)
         {
+            EnvSettings = new List<(string, string, int)>(parent.EnvSettings);
             Workdir = parent.Workdir;
             Vars = new Dictionary<string, string>(parent.Vars, StringComparer.Ordinal);
             Copies = new List<CopyEntry>(parent.Copies);

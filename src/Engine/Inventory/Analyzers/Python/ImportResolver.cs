@@ -31,16 +31,18 @@ internal readonly record struct ResolvedImport(ImportRecord Record, string? Prob
 /// extra dot): the module must be a <c>.py</c> file or a folder there; for <c>from . import n</c>, <c>n</c>
 /// must be a module there or the folder must have an <c>__init__.py</c> that may define it. Otherwise
 /// <b>Unresolved</b>.</item>
-/// <item>A top-level name in the standard-library list (3.8–3.13) is <b>Stdlib</b>.</item>
-/// <item>On the import path — the file's own folder (sys.path[0] when run as a script), the audited root,
-/// and <c>src/</c> — a regular module (<c>name.py</c>) or package (<c>name/__init__.py</c>) makes the import
-/// <b>Local</b> when the full dotted path exists there too, and <b>Unresolved</b> when the package is there
-/// but the submodule is not.</item>
-/// <item>A name in the import → distribution map is <b>ThirdParty</b> (a local folder without
-/// <c>__init__.py</c> does not shadow an installed package, as in Python).</item>
-/// <item>A folder of that name on the import path (a namespace package) makes it <b>Local</b> when the full
-/// dotted path exists, <b>Unresolved</b> otherwise.</item>
-/// <item>A module or package of that name elsewhere in the tree (say <c>lib/common.py</c> for
+/// <item>A top-level name in the standard-library list (3.8–3.13) is <b>Stdlib</b>; a placeholder path from
+/// documentation (<c>path.to.proto</c>) is <b>Unresolved</b>.</item>
+/// <item>The import path (<see cref="SearchPath"/>): the root of the file's package chain, its folder, ancestors with a
+/// project marker (every ancestor for a test file), the audited root, <c>src/</c>. A regular module
+/// (<c>name.py</c>) or package (<c>name/__init__.py</c>) on it makes the import <b>Local</b> when some entry holds
+/// the full dotted path, <b>Unresolved</b> when the package is there but the submodule is not.</item>
+/// <item>A name in the import → distribution map is <b>ThirdParty</b>: an installed regular package wins over a
+/// folder without <c>__init__.py</c> (PEP 420).</item>
+/// <item>Folders holding Python files on the path are namespace portions, merged: <b>Local</b> when one holds the
+/// dotted path; <c>from ns import Name</c> naming no submodule cannot come from a namespace package, so it falls
+/// through; a missing submodule is <b>Unresolved</b>.</item>
+/// <item>A regular module or package of that name elsewhere in the tree (say <c>lib/common.py</c> for
 /// <c>import common</c> in <c>scripts/x.py</c>) "looks local but is absent" from the import path:
 /// <b>Unresolved</b> — unless the file edits <c>sys.path</c>, which we then trust: <b>Local</b>.</item>
 /// <item>Anything else is <b>ThirdParty</b>, distributed under its own top-level name.</item>
@@ -60,8 +62,73 @@ internal sealed class ImportResolver
         index = ModuleIndexes.GetValue(repository, r => new ModuleIndex(r));
         var slash = filePath.LastIndexOf('/');
         folder = slash > 0 ? filePath[..slash] : "";
-        bases = folder.Length == 0 ? new[] { "", "src" } : folder == "src" ? new[] { "src", "" } : new[] { folder, "", "src" };
+        bases = SearchPath(index, filePath, folder);
         this.sysPathEdited = sysPathEdited;
+    }
+
+    /// <summary>
+    /// The folders an absolute import is looked up in, in order: the root of the file's package chain (a file
+    /// inside a regular package runs as part of it, from the folder above the outermost <c>__init__.py</c>) and the
+    /// packages of that chain inward, the
+    /// file's own folder (sys.path[0] when it runs as a script), the ancestors holding a project marker
+    /// (setup.py, pyproject.toml, setup.cfg, pytest.ini, tox.ini: where it is installed or tested from), for a
+    /// test file every ancestor (pytest's rootdir insertion and <c>python -m pytest</c> from any of them), then the
+    /// audited root and <c>src/</c>.
+    /// </summary>
+    internal static string[] SearchPath(ModuleIndex index, string filePath, string folder)
+    {
+        var result = new List<string>(6);
+        void Add(string b)
+        {
+            if (!result.Contains(b))
+            {
+                result.Add(b);
+            }
+        }
+
+        if (index.File(Join(folder, "__init__.py")))
+        {
+            // The folder above the outermost __init__.py first, then each package of the chain inward: a project
+            // that is itself a package (a folder with __init__.py holding models/) is often run from its own folder.
+            var chain = new List<string>();
+            var root = folder;
+            while (root.Length > 0 && index.File(Join(root, "__init__.py")))
+            {
+                var up = root.LastIndexOf('/');
+                root = up > 0 ? root[..up] : "";
+                chain.Add(root);
+            }
+
+            for (var k = chain.Count - 1; k >= 0; k--)
+            {
+                Add(chain[k]);
+            }
+        }
+
+        Add(folder);
+        var test = IsTestFile(filePath);
+        for (var f = folder; f.Length > 0;)
+        {
+            var up = f.LastIndexOf('/');
+            f = up > 0 ? f[..up] : "";
+            if (f.Length > 0 && (test || index.ProjectRoot(f)))
+            {
+                Add(f);
+            }
+        }
+
+        Add("");
+        Add("src");
+        return result.ToArray();
+    }
+
+    /// <summary>pytest's default discovery: <c>test_*.py</c>, <c>*_test.py</c>, <c>conftest.py</c>, or a file under a <c>tests/</c> or <c>test/</c> folder.</summary>
+    internal static bool IsTestFile(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal) || name == "conftest.py" ||
+               path.StartsWith("tests/", StringComparison.Ordinal) || path.StartsWith("test/", StringComparison.Ordinal) ||
+               path.Contains("/tests/", StringComparison.Ordinal) || path.Contains("/test/", StringComparison.Ordinal);
     }
 
     public IEnumerable<ResolvedImport> Resolve(RawImport raw)
@@ -130,19 +197,44 @@ internal sealed class ImportResolver
             yield break;
         }
 
+        if (PythonModuleData.IsPlaceholder(module))
+        {
+            yield return Make(module, ImportKind.Unresolved, raw,
+                $"'{module}' is a placeholder from documentation or a template (path.to.…), not a module: replace it with the real one");
+            yield break;
+        }
+
+        // A regular module or package (name.py, name/__init__.py) anywhere on the path wins (PEP 420). Which entry
+        // Python meets first depends on how the file is run, so the import resolves when any entry provides it.
+        string? firstRegular = null;
         foreach (var b in bases)
         {
             if (index.File(Join(b, top + ".py")) || index.File(Join(b, top + "/__init__.py")))
             {
-                foreach (var r in OnPath(raw, b, top))
+                firstRegular ??= b;
+                if (ModuleExists(b, module))
                 {
-                    yield return r;
-                }
+                    foreach (var r in OnPath(raw, b, top))
+                    {
+                        yield return r;
+                    }
 
-                yield break;
+                    yield break;
+                }
             }
         }
 
+        if (firstRegular is not null)
+        {
+            foreach (var r in OnPath(raw, firstRegular, top))
+            {
+                yield return r;
+            }
+
+            yield break;
+        }
+
+        // An installed distribution beats a folder without __init__.py (a namespace portion) of the same name.
         if (PythonModuleData.MappedPrefix(module) is not null || raw.Names.Any(n => PythonModuleData.MappedPrefix(module + "." + n) is not null))
         {
             foreach (var r in ThirdParty(raw))
@@ -153,9 +245,18 @@ internal sealed class ImportResolver
             yield break;
         }
 
+        // Namespace portions: folders holding Python files; the portions of all entries together form the package.
+        string? firstPortion = null;
         foreach (var b in bases)
         {
-            if (index.Directory(Join(b, top)))
+            var portion = Join(b, top);
+            if (!index.PythonDirectory(portion))
+            {
+                continue;
+            }
+
+            firstPortion ??= b;
+            if (ModuleExists(b, module) && (raw.Names.Count == 0 || raw.Names.Any(n => n == "*" || ModuleExists(b, module + "." + n)) || !NamespaceOnly(b, module)))
             {
                 foreach (var r in OnPath(raw, b, top))
                 {
@@ -166,12 +267,24 @@ internal sealed class ImportResolver
             }
         }
 
+        if (firstPortion is not null && !(ModuleExists(firstPortion, module) && NamespaceOnly(firstPortion, module)))
+        {
+            foreach (var r in OnPath(raw, firstPortion, top))
+            {
+                yield return r;
+            }
+
+            yield break;
+        }
+
+        // (A namespace package has no attributes but its submodules: `from ns import Name` naming none of them
+        // cannot come from the folder, so the name is an installed distribution's.)
         if (Elsewhere(top) is { } found)
         {
             yield return sysPathEdited
                 ? Make(module, ImportKind.Local, raw, null)
                 : Make(module, ImportKind.Unresolved, raw,
-                    $"'{module}' is not on the import path of this file (its folder, the root, src/); a module of that name exists at {found}");
+                    $"'{module}' is not on the import path of this file ({DescribePath()}); a module of that name exists at {found}");
             yield break;
         }
 
@@ -180,6 +293,16 @@ internal sealed class ImportResolver
             yield return r;
         }
     }
+
+    /// <summary>True when the dotted module is a folder without <c>__init__.py</c> (and no <c>.py</c> of that name) under <paramref name="b"/>.</summary>
+    private bool NamespaceOnly(string b, string dotted)
+    {
+        var path = Join(b, dotted.Replace('.', '/'));
+        return !index.File(path + ".py") && !index.File(path + "/__init__.py");
+    }
+
+    private string DescribePath() =>
+        string.Join(", ", bases.Select(b => b.Length == 0 ? "the root" : b + "/"));
 
     private IEnumerable<ResolvedImport> OnPath(RawImport raw, string b, string top)
     {
@@ -258,13 +381,18 @@ internal sealed class ImportResolver
 
 /// <summary>
 /// What import resolution asks of the repository, computed once per repository (imports are resolved
-/// for every Python file, so lookups must not allocate): the files, every folder, and every importable
-/// name in the tree (module files and folders holding Python files) with its first path.
+/// for every Python file, so lookups must not allocate): the files, every folder, the folders holding
+/// Python files (namespace portions), the folders holding a project marker, and every regular module and
+/// package in the tree (<c>name.py</c>, <c>name/__init__.py</c>) with its first path.
 /// </summary>
 internal sealed class ModuleIndex
 {
+    private static readonly string[] ProjectMarkers = { "setup.py", "pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini" };
+
     private readonly ICollection<string> files;
     private readonly HashSet<string> directories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> pythonDirectories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> projectRoots = new(StringComparer.Ordinal);
 
     public ModuleIndex(RepositoryIndex repository)
     {
@@ -279,19 +407,32 @@ internal sealed class ModuleIndex
                 }
             }
 
+            var slash = file.LastIndexOf('/');
+            var name = file[(slash + 1)..];
+            if (slash > 0 && Array.IndexOf(ProjectMarkers, name) >= 0)
+            {
+                projectRoots.Add(file[..slash]);
+            }
+
             if (!file.EndsWith(".py", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var slash = file.LastIndexOf('/');
-            var stem = file[(slash + 1)..^3];
+            for (var i = slash; i > 0; i = file.LastIndexOf('/', i - 1))
+            {
+                if (!pythonDirectories.Add(file[..i]))
+                {
+                    break;
+                }
+            }
+
+            var stem = name[..^3];
             if (stem is not "__init__" and not "__main__")
             {
                 Offer(stem, file);
             }
-
-            if (slash > 0)
+            else if (stem == "__init__" && slash > 0)
             {
                 var dir = file[..slash];
                 Offer(dir[(dir.LastIndexOf('/') + 1)..], dir + "/");
@@ -299,11 +440,18 @@ internal sealed class ModuleIndex
         }
     }
 
+    /// <summary>Regular modules and packages by name (a folder without <c>__init__.py</c> is no evidence of a local module).</summary>
     public Dictionary<string, string> Modules { get; } = new(StringComparer.Ordinal);
 
     public bool File(string path) => files.Contains(path);
 
     public bool Directory(string path) => path.Length == 0 || directories.Contains(path);
+
+    /// <summary>A folder with Python files in it or below it: a possible namespace-package portion.</summary>
+    public bool PythonDirectory(string path) => path.Length > 0 && pythonDirectories.Contains(path);
+
+    /// <summary>A folder holding setup.py, pyproject.toml, setup.cfg, pytest.ini or tox.ini.</summary>
+    public bool ProjectRoot(string path) => projectRoots.Contains(path);
 
     private void Offer(string name, string path)
     {

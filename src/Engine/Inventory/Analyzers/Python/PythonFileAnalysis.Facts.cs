@@ -26,7 +26,6 @@ internal sealed partial class PythonFileAnalysis
     private bool sysPathEdited;
     private int argvLine;
     private int interactiveLine;
-    private bool parallel;
 
     private void NoteImport(RawImport raw)
     {
@@ -44,11 +43,9 @@ internal sealed partial class PythonFileAnalysis
             usesArgumentParser = true;
         }
 
-        if (raw.Level == 0 && (topName is "threading" or "joblib" || module.StartsWith("concurrent.futures", StringComparison.Ordinal)
-            || (module == "concurrent" && raw.Names.Contains("futures"))
-            || (topName == "multiprocessing" && !(raw.Names.Count > 0 && raw.Names.All(n => n is "cpu_count" or "current_process")))))
+        if (raw.Level == 0 && raw.Names.Contains("*"))
         {
-            parallel = true;
+            NoteParallelStarImport(module);
         }
     }
 
@@ -76,6 +73,9 @@ internal sealed partial class PythonFileAnalysis
         {
             interesting.Add((local, module));
         }
+
+        NoteParallelAlias(local, module);
+        NoteRuntimeAlias(local, module);
     }
 
     /// <summary>The module a local name was imported as, when it is one the patterns need (<c>sp</c> → <c>subprocess</c>).</summary>
@@ -108,11 +108,9 @@ internal sealed partial class PythonFileAnalysis
     {
         ref var t = ref tk[i];
         var name = src.TextOf(i);
-        if (name is "ThreadPoolExecutor" or "ProcessPoolExecutor")
-        {
-            parallel = true;
-        }
-        else if (name is "ArgumentParser")
+        ParallelPattern(i, end);
+        RuntimePattern(i, end);
+        if (name is "ArgumentParser")
         {
             usesArgumentParser = true;
         }
@@ -228,6 +226,47 @@ internal sealed partial class PythonFileAnalysis
     /// options by hand — unless a slice is handed straight to a call (<c>parser.parse_args(sys.argv[1:])</c>,
     /// <c>main(sys.argv[1:])</c>), which passes the arguments on rather than parsing them.
     /// </summary>
+    /// <summary>String literals that look like flags (<c>"--gcs-output"</c>): the flags a script that reads sys.argv by hand knows.</summary>
+    private readonly List<(string Flag, int Line)> flagLiterals = new();
+
+    private const int MaxFlagLiterals = 64;
+
+    private void NoteFlagLiteral(int i)
+    {
+        ref var t = ref tk[i];
+        if (flagLiterals.Count >= MaxFlagLiterals || t.Length < 4 || t.Length > 48 || (t.Flags & (StringFlags.Format | StringFlags.Bytes | StringFlags.MultiLine)) != 0)
+        {
+            return;
+        }
+
+        var raw = text.AsSpan(t.Start, t.Length);
+        var quote = raw[0];
+        if (quote is not ('"' or '\'') || raw[^1] != quote)
+        {
+            return;
+        }
+
+        var value = raw[1..^1];
+        if (value.Length < 2 || value[0] != '-' || (value.Length > 1 && value[1] == '-' ? value.Length < 3 || !char.IsAsciiLetter(value[2]) : !char.IsAsciiLetter(value[1])))
+        {
+            return;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return;
+            }
+        }
+
+        var flag = value.ToString();
+        if (!flagLiterals.Any(f => f.Flag == flag))
+        {
+            flagLiterals.Add((flag, t.Line));
+        }
+    }
+
     private void ArgvUse(int start, int after)
     {
         var counts = false;

@@ -5,6 +5,12 @@ namespace BqxAudit.Inventory.Analyzers.Python;
 /// <summary>Writes what the walk found onto the record.</summary>
 internal sealed partial class PythonFileAnalysis
 {
+    /// <summary>Evidence detail prefix of the line where the script waits for input (the reports and the phase check point there).</summary>
+    internal const string InteractiveEvidence = "waits for input: ";
+
+    /// <summary>The Help of a flag found as a literal in a script that reads sys.argv by hand.</summary>
+    internal const string HandParsedFlag = "(a literal the script compares sys.argv with; read by hand)";
+
     /// <summary>Flag names (dashes stripped, <c>_</c> as <c>-</c>, lower case) that set a worker count.</summary>
     private static readonly HashSet<string> WorkerFlagNames = new(StringComparer.Ordinal)
     {
@@ -46,14 +52,25 @@ internal sealed partial class PythonFileAnalysis
         record.ParsesArgvByHand = argvLine > 0 && !usesArgumentParser;
         if (record.ParsesArgvByHand)
         {
+            // The flags it compares sys.argv with are the ones it knows (`if arg == "--gcs-output"`).
+            foreach (var (flag, line) in flagLiterals)
+            {
+                record.Flags.Add(new FlagRecord { Name = flag, Line = line, Help = HandParsedFlag });
+            }
+
             record.Findings.Add(new Finding("python.argv-by-hand", FindingSeverity.Info,
                 "reads options from sys.argv by hand instead of declaring them with argparse; flags passed to it cannot be checked",
                 source.LocationOfLine(argvLine)));
         }
 
-        record.ExecutionMode = parallel ? ExecutionMode.Parallel : ExecutionMode.Sequential;
+        FillParallel(record);
+        record.RuntimeNeeds.AddRange(runtimeNeeds);
         record.WorkersFlag = flags.FirstOrDefault(f => !f.Positional && f.Aliases.Prepend(f.Name).Any(IsWorkersFlag))?.Name;
         record.Interactive = interactiveLine > 0;
+        if (interactiveLine > 0)
+        {
+            record.Evidence.Add(new Evidence("file", source.LocationOfLine(interactiveLine), $"{InteractiveEvidence}a prompt for a person at line {interactiveLine}"));
+        }
 
         record.TablesWritten.AddRange(written);
         record.TablesRead.AddRange(read);

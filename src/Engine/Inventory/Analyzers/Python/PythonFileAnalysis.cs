@@ -304,6 +304,7 @@ internal sealed partial class PythonFileAnalysis
                     NamePattern(i, end);
                     break;
                 case TokenKind.String when !consumed[i]:
+                    NoteFlagLiteral(i);
                     StringChain(i, end);
                     break;
             }
@@ -344,6 +345,11 @@ internal sealed partial class PythonFileAnalysis
             case "def" or "class":
             {
                 var name = src.IsName(k + 1) ? src.String(k + 1) : null;
+                if (keyword is "class")
+                {
+                    NoteClassBases(k, end);
+                }
+
                 Push(new ScopeNode(keyword is "def" ? ScopeKind.Def : ScopeKind.Class, lineIndent, top, scopes.Count) { Name = name });
                 scopes.Add(null);
                 expectDocstring = src.IsOp(end - 1, ':');

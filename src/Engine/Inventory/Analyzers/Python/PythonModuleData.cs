@@ -4,7 +4,7 @@ namespace BqxAudit.Inventory.Analyzers.Python;
 /// The shipped data tables: standard-library module names (CPython 3.8–3.13) and the import →
 /// distribution map. Read once from the embedded resources; immutable afterwards.
 /// </summary>
-internal static class PythonModuleData
+internal static partial class PythonModuleData
 {
     public const string StdlibResource = "BqxAudit.Data.python-stdlib-modules.txt";
     public const string DistributionResource = "BqxAudit.Data.python-import-distributions.txt";
@@ -22,6 +22,23 @@ internal static class PythonModuleData
     {
         var dot = module.IndexOf('.');
         return Stdlib.Value.Contains(dot < 0 ? module : module[..dot]);
+    }
+
+    /// <summary>Module paths that documentation and templates use as stand-ins (<c>from path.to.proto import x</c>).</summary>
+    private static readonly string[] Placeholders = { "path.to", "your_module", "your_package", "my_module", "my_package", "yourmodule", "mymodule" };
+
+    /// <summary>True for a placeholder module path such as <c>path.to.proto</c>: not a module anyone can install.</summary>
+    public static bool IsPlaceholder(string module)
+    {
+        foreach (var p in Placeholders)
+        {
+            if (module == p || (module.StartsWith(p, StringComparison.Ordinal) && module.Length > p.Length && module[p.Length] == '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The longest dotted prefix of <paramref name="module"/> that the map lists, or null.</summary>
@@ -54,6 +71,15 @@ internal static class PythonModuleData
     public static string DistributionOf(string module)
     {
         var prefix = MappedPrefix(module);
+        if (prefix == "google.cloud" && module.Length > prefix.Length + 1)
+        {
+            // Google's convention for a sub-package the table does not list: google.cloud.foo_bar_v2 -> google-cloud-foo-bar.
+            var rest = module[(prefix.Length + 1)..];
+            var sub = rest.Contains('.') ? rest[..rest.IndexOf('.')] : rest;
+            sub = VersionSuffix().Replace(sub, "");
+            return sub.Length == 0 ? Distributions.Value[prefix] : "google-cloud-" + sub.Replace('_', '-');
+        }
+
         if (prefix is not null)
         {
             return Distributions.Value[prefix];
@@ -104,4 +130,7 @@ internal static class PythonModuleData
 
         return lines;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"_v\d+((alpha|beta|p)\d*)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex VersionSuffix();
 }

@@ -10,7 +10,8 @@ namespace BqxAudit.Inventory.Analyzers.Shell;
 /// For an invocation whose resolved script is an inventoried Python file: a flag the script does not
 /// accept is a Warning <c>shell.unknown-flag</c> on the caller, naming both files and lines; any flag
 /// passed to a script that reads <c>sys.argv</c> by hand is a Warning
-/// <c>shell.flag-to-argv-script</c>. Accepted: a flag's name or alias, <c>-h</c>/<c>--help</c> when the
+/// <c>shell.flag-to-argv-script</c> — unless the script compares sys.argv with flag literals
+/// (<c>if arg == "--gcs-output"</c>): then a flag it never mentions is <c>shell.unknown-flag</c>. Accepted: a flag's name or alias, <c>-h</c>/<c>--help</c> when the
 /// script declares flags (argparse adds them), a unique prefix of a long flag (argparse's default
 /// abbreviation), and a known short flag with its value attached (<c>-w4</c>). The rule ids are the
 /// same whatever kind the caller is. The Python record gets no finding (the caller is what must
@@ -53,6 +54,25 @@ public sealed class PythonFlagCheck : ICrossFileCheck
     {
         var at = $"{caller.Path}:{call.Line}";
         var flags = call.Flags.Distinct(StringComparer.Ordinal).ToList();
+        if (target.ParsesArgvByHand && target.Flags.Count > 0 && target.Flags.All(f => f.Help == Python.PythonFileAnalysis.HandParsedFlag))
+        {
+            var known = target.Flags.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            var ignored = flags.Where(f => !known.Contains(f) && !known.Contains(f.Split('=')[0])).ToList();
+            foreach (var flag in ignored)
+            {
+                caller.Findings.Add(new Finding("shell.unknown-flag", FindingSeverity.Warning,
+                    $"{at} passes {flag} to {target.Path}, which reads sys.argv by hand and never mentions it (it knows {string.Join(", ", known.Order(StringComparer.Ordinal))}); the flag is ignored or taken as a positional",
+                    at));
+            }
+
+            if (ignored.Count > 0)
+            {
+                target.Evidence.Add(new Evidence("file", at, $"called with {string.Join(", ", ignored)}, which this script never mentions"));
+            }
+
+            return;
+        }
+
         if (target.ParsesArgvByHand)
         {
             caller.Findings.Add(new Finding("shell.flag-to-argv-script", FindingSeverity.Warning,

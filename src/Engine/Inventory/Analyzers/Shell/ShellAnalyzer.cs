@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using BqxAudit.Model;
 
 namespace BqxAudit.Inventory.Analyzers.Shell;
@@ -23,11 +24,18 @@ namespace BqxAudit.Inventory.Analyzers.Shell;
 /// <c>shell.no-errexit</c> (Warning, scripts of two or more commands without <c>set -e</c> /
 /// <c>set -o errexit</c> / a <c>-e</c> shebang option), <c>shell.no-pipefail</c> (a script with a pipe
 /// and no <c>set -o pipefail</c>: Warning for bash, Info for a <c>#!/bin/sh</c> script, where the
-/// option may not exist), <c>shell.crlf-line-endings</c> (Error: bash fails on the carriage returns).
+/// option may not exist), <c>shell.crlf-line-endings</c> (Error: bash fails on the carriage returns),
+/// <c>shell.grep-count-fallback</c> (Warning: <c>$(grep -c … || echo 0)</c> yields two lines when nothing matches).
 /// ToolsInvoked holds the programs run; scripts run by path or sourced are invocations but not tools.
 /// </remarks>
-public sealed class ShellAnalyzer : IScriptAnalyzer
+public sealed partial class ShellAnalyzer : IScriptAnalyzer
 {
+    /// <summary><c>$(… grep -c … || echo 0)</c> (or <c>--count</c>, <c>-ic</c>, backticks, printf).</summary>
+    [GeneratedRegex(@"(\$\(|`)[^()`\n]*?\bgrep\s(?:[^|()`\n]*?\s)?(?:-[A-Za-z]*c[A-Za-z]*|--count)(?=[\s""'])[^()`\n]*?\|\|\s*(?:echo|printf)\b[^()`\n]*(\)|`)", RegexOptions.CultureInvariant)]
+    private static partial Regex GrepCountFallback();
+
+    private static string Shorten(string s) => s.Length > 80 ? s[..80] + "…" : s;
+
     public ScriptKind Kind => ScriptKind.Shell;
 
     public void Analyze(SourceText source, ScriptRecord record, RepositoryIndex repository)
@@ -38,6 +46,7 @@ public sealed class ShellAnalyzer : IScriptAnalyzer
             RulePrefix = "shell",
             ScriptPath = record.Path,
             MapAbsolute = repository.Resolve,
+            OnDockerBuild = (dockerfile, context, tags, at) => Docker.DockerBuilds.Add(record, new Docker.DockerBuildRef(dockerfile, context, tags, at)),
         });
         var posixSh = ReadShebang(text, interpreter);
         var script = ShellScript.Parse(text);
@@ -69,6 +78,13 @@ public sealed class ShellAnalyzer : IScriptAnalyzer
                 : new Finding("shell.no-pipefail", FindingSeverity.Warning,
                     $"a pipe at line {line} without `set -o pipefail`: a failure left of `|` is ignored and the pipeline reports success",
                     source.LocationOfLine(line)));
+        }
+
+        foreach (Match m in GrepCountFallback().Matches(text))
+        {
+            record.Findings.Add(new Finding("shell.grep-count-fallback", FindingSeverity.Warning,
+                $"`{Shorten(m.Value)}`: when nothing matches, grep -c prints 0 and fails, so `|| echo` adds a second line and the value is \"0\\n0\"; numeric tests on it fail (use `|| true` instead)",
+                source.Location(m.Index)));
         }
 
         record.ImagesPushed = record.ImagesPushed.Distinct(StringComparer.Ordinal).ToList();

@@ -19,6 +19,9 @@ internal sealed class ShellContext
 
     /// <summary>Record an invocation for every command, standard utilities included (Cloud Build steps).</summary>
     public bool RecordEveryCommand { get; init; }
+
+    /// <summary>Told of every <c>docker build</c> whose Dockerfile resolved (Dockerfile, context folder or null, tags, line).</summary>
+    public Action<string, string?, IReadOnlyList<string>, int>? OnDockerBuild { get; init; }
 }
 
 /// <summary>
@@ -303,10 +306,17 @@ internal sealed class ShellInterpreter
         var (sub, next) = CommandSyntax.DockerSubcommand(facts.Args);
         if (sub == "build")
         {
-            var (file, buildContext, _) = CommandSyntax.DockerBuild(facts.Args, next);
+            var (file, buildContext, tags) = CommandSyntax.DockerBuild(facts.Args, next);
             if (file is not null)
             {
-                Resolve(file, line, "dockerfile", "docker build -f");
+                var dockerfile = Resolve(file, line, "dockerfile", "docker build -f");
+                pendingAbsolute = null;
+                if (dockerfile is not null && context.OnDockerBuild is { } onBuild)
+                {
+                    var ctx = buildContext is null ? null : Expander.Expand(buildContext);
+                    var folder = ctx is null || ctx.Contains("://", StringComparison.Ordinal) || ctx == "-" ? null : ResolveDirectory(ctx);
+                    onBuild(dockerfile, folder, tags.Select(t => Expander.Expand(t) ?? t.Text).ToList(), line);
+                }
             }
             else if (buildContext is not null && Expander.Expand(buildContext) is { } ctx && !ctx.Contains("://", StringComparison.Ordinal) && ctx != "-")
             {
@@ -328,8 +338,20 @@ internal sealed class ShellInterpreter
 
     private static string Join(string folder, string name) => folder.Length == 0 ? name : folder + "/" + name;
 
-    private void Add(string tool, string? script, string? resolved, List<string> flags, int line) =>
-        record.Invocations.Add(new Invocation { Tool = tool, Script = script, ResolvedScript = resolved, Flags = flags, Line = line });
+    private void Add(string tool, string? script, string? resolved, List<string> flags, int line)
+    {
+        var invocation = new Invocation { Tool = tool, Script = script, ResolvedScript = resolved, Flags = flags, Line = line };
+        if (pendingAbsolute is not null && script is not null)
+        {
+            Docker.ContainerPaths.Set(invocation, pendingAbsolute);
+        }
+
+        pendingAbsolute = null;
+        record.Invocations.Add(invocation);
+    }
+
+    /// <summary>The absolute path outside the root that the last <see cref="Resolve"/> met (a path inside a container, perhaps).</summary>
+    private string? pendingAbsolute;
 
     private void Finding(string rule, FindingSeverity severity, string message, int line) =>
         record.Findings.Add(new Finding($"{context.RulePrefix}.{rule}", severity, message, $"{record.Path}:{line}"));
@@ -338,8 +360,12 @@ internal sealed class ShellInterpreter
     /// The root-relative file a script or Dockerfile reference names, or null. Adds the finding:
     /// missing (Error), unresolvable (Info), or the script running itself (Warning).
     /// </summary>
+    /// <summary>The tail of the Info finding for an absolute path outside the root (the container check replaces it).</summary>
+    internal const string OutsideRoot = "an absolute path outside the audited root; not checked";
+
     private string? Resolve(ShellWord word, int line, string what, string tool)
     {
+        pendingAbsolute = null;
         var missingRule = what == "dockerfile" ? "missing-dockerfile" : "missing-script";
         var value = Expander.Expand(word);
         if (value is null)
@@ -366,7 +392,8 @@ internal sealed class ShellInterpreter
             var rel = context.MapAbsolute(value);
             if (rel is null)
             {
-                Finding("unresolved-script", FindingSeverity.Info, $"{tool} {value}: an absolute path outside the audited root; not checked", line);
+                Finding("unresolved-script", FindingSeverity.Info, $"{tool} {value}: {OutsideRoot}", line);
+                pendingAbsolute = value;
                 return null;
             }
 
