@@ -88,6 +88,7 @@ public sealed class AuditService
             var inventory = new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = profile });
             result.Scripts = inventory.Records.ToList();
             result.Run.Commit = inventory.Commit;
+            result.Run.NotMeasured.AddRange(inventory.Notes);
 
             Step("Checking infrastructure", 25);
             var infrastructure = new InfrastructureService(host);
