@@ -138,7 +138,14 @@ public static class ProfileLoader
         }
         catch (YamlException e)
         {
-            var issue = new ProfileIssue(fileName, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {InnermostMessage(e)}");
+            var message = InnermostMessage(e);
+            var (line, column) = ((int)e.Start.Line, (int)e.Start.Column);
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabInIndentation(text, line) is { } tab)
+            {
+                (line, column) = tab; // the parser blames the start of the mapping; the tab is what to fix
+            }
+
+            var issue = new ProfileIssue(fileName, line, column, $"not valid YAML: {message}");
             throw Invalid(new[] { issue });
         }
 
@@ -288,6 +295,30 @@ public static class ProfileLoader
             : $"invalid profile ({issues.Count} problems):{System.Environment.NewLine}  " + string.Join(System.Environment.NewLine + "  ", issues);
         return new BqxException(new BqxError(ErrorIds.ProfileInvalid, BqxErrorCategory.InvalidData, message,
             first is null ? null : $"{first.File}:{first.Line}:{first.Column}"));
+    }
+
+    /// <summary>The first tab in the indentation of a line at or after <paramref name="fromLine"/> (1-based line and column).</summary>
+    private static (int Line, int Column)? TabInIndentation(string text, int fromLine)
+    {
+        var line = 0;
+        foreach (var raw in text.AsSpan().EnumerateLines())
+        {
+            line++;
+            if (line < fromLine)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < raw.Length && raw[i] is ' ' or '\t' or '-'; i++)
+            {
+                if (raw[i] == '\t')
+                {
+                    return (line, i + 1);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string InnermostMessage(Exception e)

@@ -68,7 +68,7 @@ internal static class YamlLimits
             if (viaAliases > maxNodes)
             {
                 return (parser.Current!.Start,
-                    $"aliases expand the document beyond {maxNodes:N0} nodes (an alias bomb); not read further");
+                    $"aliases expand the document beyond {maxNodes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} nodes (an alias bomb); not read further");
             }
         }
 

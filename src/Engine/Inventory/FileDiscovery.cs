@@ -53,6 +53,12 @@ public static class FileDiscovery
 {
     public static DiscoveryResult Discover(string root, IAuditHost host)
     {
+        if (string.IsNullOrWhiteSpace(root))
+        {
+            throw new BqxException(new BqxError(ErrorIds.PathNotFound, BqxErrorCategory.InvalidArgument,
+                "the audited root is empty; name a folder (. for the current one)", root));
+        }
+
         var full = Path.GetFullPath(root);
         if (!Directory.Exists(full))
         {

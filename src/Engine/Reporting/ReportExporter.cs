@@ -241,27 +241,44 @@ public static class ReportExporter
     private static Dictionary<string, (long Cost, Action<Stream> Write)> Producers(AuditResult result, IReadOnlyList<ReportFormat> formats)
     {
         var producers = new Dictionary<string, (long, Action<Stream>)>(StringComparer.Ordinal);
-        static Action<Stream> Text(Func<string> content) => stream => stream.Write(SafeFileWriter.Utf8.GetBytes(content()));
+        static Action<Stream> Text(Func<string> content) => stream =>
+        {
+            // Encoded in 64 KB pieces: a 60 MB report never exists a second time as one byte array.
+            using var writer = new StreamWriter(stream, SafeFileWriter.Utf8, 1 << 16, leaveOpen: true);
+            writer.Write(content());
+        };
         if (formats.Contains(ReportFormat.Markdown) || formats.Contains(ReportFormat.Html))
         {
-            foreach (var document in MarkdownReportWriter.BuildAll(result))
+            // Each deliverable is built when its first file is written (the Markdown and the HTML share it), so
+            // the six are not all in memory at once.
+            var context = ReportContext.For(result);
+            var records = context.Scripts.Count + context.Infrastructure.Count + context.Dependencies.Count + context.Blockers.Count;
+            foreach (var deliverable in ReportNames.Deliverables)
             {
+                var document = new SharedDocument(() => MarkdownReportWriter.Build(context, deliverable),
+                    (formats.Contains(ReportFormat.Markdown) ? 1 : 0) + (formats.Contains(ReportFormat.Html) ? 1 : 0));
+                var cost = deliverable switch
+                {
+                    Deliverable.Infrastructure => context.Infrastructure.Count * 300L,
+                    Deliverable.Summary => 0,
+                    _ => records * 100L,
+                };
                 if (formats.Contains(ReportFormat.Markdown))
                 {
-                    producers[ReportNames.FileName(result, document.Deliverable, ReportFormat.Markdown)] = (document.Markdown.Length, Text(() => document.Markdown));
+                    producers[ReportNames.FileName(result, deliverable, ReportFormat.Markdown)] = (cost, Text(() => document.Use(d => d.Markdown)));
                 }
 
                 if (formats.Contains(ReportFormat.Html))
                 {
-                    producers[ReportNames.FileName(result, document.Deliverable, ReportFormat.Html)] = (document.Markdown.Length * 2L, Text(() => HtmlReportWriter.Render(document)));
+                    producers[ReportNames.FileName(result, deliverable, ReportFormat.Html)] = (cost * 2, Text(() => document.Use(HtmlReportWriter.Render)));
                 }
             }
         }
 
-        var records = (long)result.Blockers.Count + result.Scripts.Count + result.Scripts.Sum(s => (long)s.Findings.Count) + result.Infrastructure.Count + result.Dependencies.Count + result.Naming.Count;
+        var items = (long)result.Blockers.Count + result.Scripts.Count + result.Scripts.Sum(s => (long)s.Findings.Count) + result.Infrastructure.Count + result.Dependencies.Count + result.Naming.Count;
         if (formats.Contains(ReportFormat.Json))
         {
-            producers[ReportNames.JsonFileName(result)] = (records * 300, stream =>
+            producers[ReportNames.JsonFileName(result)] = (items * 300, stream =>
             {
                 System.Text.Json.JsonSerializer.Serialize(stream, result, Serialization.JsonOutput.Options);
                 stream.WriteByte((byte)'\n');
@@ -270,15 +287,51 @@ public static class ReportExporter
 
         if (formats.Contains(ReportFormat.Sarif))
         {
-            producers[ReportNames.SarifFileName(result)] = (records * 200, Text(() => SarifReportWriter.Write(result)));
+            producers[ReportNames.SarifFileName(result)] = (items * 200, Text(() => SarifReportWriter.Write(result)));
         }
 
         if (formats.Contains(ReportFormat.JUnit))
         {
-            producers[ReportNames.JUnitFileName(result)] = (records * 200, Text(() => JUnitReportWriter.Write(result)));
+            producers[ReportNames.JUnitFileName(result)] = (items * 200, Text(() => JUnitReportWriter.Write(result)));
         }
 
         return producers;
+    }
+
+    /// <summary>A deliverable built on first use and dropped after its last (the Markdown file, then the HTML one).</summary>
+    private sealed class SharedDocument
+    {
+        private readonly object gate = new();
+        private Func<ReportDocument>? build;
+        private ReportDocument? document;
+        private int uses;
+
+        public SharedDocument(Func<ReportDocument> build, int uses)
+        {
+            this.build = build;
+            this.uses = uses;
+        }
+
+        public string Use(Func<ReportDocument, string> text)
+        {
+            ReportDocument d;
+            lock (gate)
+            {
+                d = document ??= build!();
+                build = null;
+            }
+
+            var result = text(d);
+            lock (gate)
+            {
+                if (--uses == 0)
+                {
+                    document = null;
+                }
+            }
+
+            return result;
+        }
     }
 
     /// <summary>Runs the actions on the thread pool, the costliest first; an engine exception comes out as itself.</summary>

@@ -41,8 +41,11 @@ public sealed partial class RequirementsFileParser
         read = readAllBytes ?? (path => Inventory.SafeFile.ReadAllBytes(path, this.root, Inventory.SafeFile.ManifestMaxBytes, realRoot));
     }
 
-    /// <summary>Lines read from one file at most; a longer one is cut there with a diagnostic (no real requirements file comes close).</summary>
-    public const int MaxLinesPerFile = 50_000;
+    /// <summary>Physical lines read from one file at most; a longer one is cut there with a diagnostic (no real requirements file comes close).</summary>
+    public const int MaxLinesPerFile = 100_000;
+
+    /// <summary>Entries (requirement and option lines) read from one file at most: a locked environment of a few hundred packages needs far fewer.</summary>
+    public const int MaxEntriesPerFile = 2_000;
 
     /// <summary>Files one top-level file may pull in through includes, at most.</summary>
     public const int MaxIncludedFiles = 200;
@@ -115,12 +118,16 @@ public sealed partial class RequirementsFileParser
 
     private void ParseLines(IEnumerable<(int Line, string Text)> physical, string fullPath, RequirementSource source, State state, List<string> stack)
     {
+        var entries = 0;
         foreach (var (line, text) in JoinContinuations(physical))
         {
-            if (line > MaxLinesPerFile)
+            var entry = !string.IsNullOrWhiteSpace(text) && !StartsWithComment().IsMatch(text);
+            if (line > MaxLinesPerFile || (entry && ++entries > MaxEntriesPerFile))
             {
                 state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, ManifestFiles.Relative(root, fullPath), line,
-                    $"more than {MaxLinesPerFile:N0} lines: the rest of the file is not read"));
+                    line > MaxLinesPerFile
+                        ? $"more than {MaxLinesPerFile.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} lines: the rest of the file is not read"
+                        : $"more than {MaxEntriesPerFile.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} requirement lines: the rest of the file is not read"));
                 return;
             }
 
