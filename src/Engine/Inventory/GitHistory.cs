@@ -83,7 +83,7 @@ internal sealed class GitHistory
                 return null;
             }
 
-            history.ParseMergeDiffs(Encoding.UTF8.GetString(diff.Output), targets);
+            ParseMergeDiffs(Encoding.UTF8.GetString(diff.Output), targets);
         }
 
         return history;
@@ -154,101 +154,86 @@ internal sealed class GitHistory
         return shown is null ? null : new GitFileDate(shown.Date, shown.Id, ModeOnly: true, ContentWhen: null, BeforeHistory: false);
     }
 
-    private void ParseLog(string text)
+    /// <summary>
+    /// The records of <c>-z --raw</c> output: a header (any token that is not a raw entry: a commit's format line, or
+    /// the commit id diff-tree prints) with null Path, or a raw entry's <c>:mode mode sha sha status</c> with its path.
+    /// </summary>
+    private static IEnumerable<(string Token, string? Path)> Records(string text)
     {
-        Commit? current = null;
         var pos = 0;
         while (pos < text.Length)
         {
-            var end = text.IndexOf('\0', pos);
-            if (end < 0)
-            {
-                end = text.Length;
-            }
-
-            var token = text.AsSpan(pos, end - pos).TrimStart('\n');
-            pos = end + 1;
+            var token = NextToken(text, ref pos).TrimStart('\n');
             if (token.Length == 0)
             {
                 continue;
             }
 
-            if (token[0] == '\x1e')
+            yield return token[0] == ':' ? (token, NextToken(text, ref pos)) : (token, null);
+        }
+    }
+
+    private static string NextToken(string text, ref int pos)
+    {
+        var end = text.IndexOf('\0', pos);
+        if (end < 0)
+        {
+            end = text.Length;
+        }
+
+        var token = text[pos..end];
+        pos = end + 1;
+        return token;
+    }
+
+    private void ParseLog(string text)
+    {
+        Commit? current = null;
+        foreach (var (token, path) in Records(text))
+        {
+            if (path is not null)
             {
-                var fields = token[1..].ToString().Split('\x1f');
-                if (fields.Length < 3 || !DateTimeOffset.TryParse(fields[2].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                {
-                    current = null;
-                    continue;
-                }
-
-                current = new Commit
-                {
-                    Id = fields[0],
-                    Date = date,
-                    ParentIds = fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                };
-                current.Diffs = current.ParentIds.Length <= 1 ? new Dictionary<string, Change>?[] { new(StringComparer.Ordinal) } : new Dictionary<string, Change>?[current.ParentIds.Length];
-                if (index.TryAdd(current.Id, commits.Count))
-                {
-                    commits.Add(current);
-                }
-                else
-                {
-                    current = null;
-                }
-
-                continue;
-            }
-
-            if (token[0] == ':')
-            {
-                var pathEnd = text.IndexOf('\0', pos);
-                if (pathEnd < 0)
-                {
-                    pathEnd = text.Length;
-                }
-
-                var path = text[pos..pathEnd];
-                pos = pathEnd + 1;
                 if (current is not null && current.ParentIds.Length <= 1)
                 {
                     current.Diffs[0]![path] = Kind(token);
                 }
+
+                continue;
+            }
+
+            var fields = token.TrimStart('\x1e').Split('\x1f');
+            if (token[0] != '\x1e' || fields.Length < 3 || !DateTimeOffset.TryParse(fields[2].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                current = null;
+                continue;
+            }
+
+            current = new Commit
+            {
+                Id = fields[0],
+                Date = date,
+                ParentIds = fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            };
+            current.Diffs = current.ParentIds.Length <= 1 ? new Dictionary<string, Change>?[] { new(StringComparer.Ordinal) } : new Dictionary<string, Change>?[current.ParentIds.Length];
+            if (index.TryAdd(current.Id, commits.Count))
+            {
+                commits.Add(current);
+            }
+            else
+            {
+                current = null;
             }
         }
     }
 
-    private void ParseMergeDiffs(string text, List<(Commit Commit, int Parent)> targets)
+    private static void ParseMergeDiffs(string text, List<(Commit Commit, int Parent)> targets)
     {
         var pair = -1;
         Dictionary<string, Change>? current = null;
-        var pos = 0;
-        while (pos < text.Length)
+        foreach (var (token, path) in Records(text))
         {
-            var end = text.IndexOf('\0', pos);
-            if (end < 0)
+            if (path is not null)
             {
-                end = text.Length;
-            }
-
-            var token = text.AsSpan(pos, end - pos).TrimStart('\n');
-            pos = end + 1;
-            if (token.Length == 0)
-            {
-                continue;
-            }
-
-            if (token[0] == ':')
-            {
-                var pathEnd = text.IndexOf('\0', pos);
-                if (pathEnd < 0)
-                {
-                    pathEnd = text.Length;
-                }
-
-                var path = text[pos..pathEnd];
-                pos = pathEnd + 1;
                 if (current is not null)
                 {
                     current[path] = Kind(token);
@@ -258,8 +243,7 @@ internal sealed class GitHistory
             }
 
             // A header: the merge of the next input line (--always prints one for every line).
-            pair++;
-            if (pair >= targets.Count)
+            if (++pair >= targets.Count)
             {
                 break;
             }
@@ -306,9 +290,9 @@ internal sealed class GitHistory
     }
 
     /// <summary><c>:100644 100755 abc abc M</c>: same blob, other mode → mode only.</summary>
-    private static Change Kind(ReadOnlySpan<char> meta)
+    private static Change Kind(string meta)
     {
-        var parts = meta[1..].ToString().Split(' ');
+        var parts = meta[1..].Split(' ');
         return parts.Length >= 4 && parts[2] == parts[3] && parts[0] != parts[1] ? Change.ModeOnly : Change.Content;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Inventory;
@@ -59,31 +58,5 @@ public class GitDatesTests
         Git(dir, date, "-c", "commit.gpgsign=false", "commit", "-q", "-m", message);
     }
 
-    /// <summary>git with author and committer dates fixed to <paramref name="date"/> (null: the clock's).</summary>
-    private static string Git(TempDir dir, string? date, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = dir.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["GIT_AUTHOR_NAME"] = "Test";
-        start.Environment["GIT_AUTHOR_EMAIL"] = "test@example.com";
-        start.Environment["GIT_COMMITTER_NAME"] = "Test";
-        start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        if (date is not null)
-        {
-            start.Environment["GIT_AUTHOR_DATE"] = date;
-            start.Environment["GIT_COMMITTER_DATE"] = date;
-        }
-
-        using var p = Process.Start(start)!;
-        var output = p.StandardOutput.ReadToEnd();
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
-        return output;
-    }
+    private static string Git(TempDir dir, string? date, params string[] args) => dir.GitAt(date, args);
 }

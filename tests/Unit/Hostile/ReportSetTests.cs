@@ -21,7 +21,7 @@ public class ReportSetTests
     [Fact]
     public void Audit_WhenOutputIsAFileAndTheCloudNeverAnswers_ShouldStopBeforeAuditing()
     {
-        using var repo = new HostileRepo();
+        using var repo = new HostileRepo(example: true); // a project, datasets, buckets and jobs: the cloud checks run
         using var silent = new SilentServer();
         var file = Path.Combine(repo.Out, "not-a-folder");
         File.WriteAllText(file, "x");
@@ -36,7 +36,7 @@ public class ReportSetTests
     [Fact]
     public void Audit_WhenReportsExistWithoutForceAndTheCloudNeverAnswers_ShouldStopBeforeAuditing()
     {
-        using var repo = new HostileRepo();
+        using var repo = new HostileRepo(example: true);
         using var silent = new SilentServer();
         File.WriteAllText(Path.Combine(repo.Out, "AUDIT_RESULT_20251213.json"), "mine");
 
