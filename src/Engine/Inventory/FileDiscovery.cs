@@ -155,8 +155,12 @@ public static class FileDiscovery
         var type = SafeFile.TypeOf(fullPath, out _);
         switch (type)
         {
+            case EntryType.Missing when fullPath.Contains('\uFFFD'):
+                return NameNotUtf8; // the runtime decoded a name that is not UTF-8 and cannot find it again
             case EntryType.Regular or EntryType.Unknown or EntryType.Missing:
-                break;
+                // No folder on the path is a link: git lists nothing beneath one, and the walk does not enter those
+                // that leave the root. The reader checks the real path again when it opens the file.
+                return null;
             case EntryType.Directory:
                 return Drop;
             case EntryType.SymbolicLink:
@@ -242,7 +246,7 @@ public static class FileDiscovery
 
                     pending.Push((directory.FullName, childRel));
                 }
-                else if (SafeFile.Check(entry.FullName, root, long.MaxValue, realRoot) is { } refusal)
+                else if (Classify(entry.FullName, root, realRoot) is { } refusal && !ReferenceEquals(refusal, Drop))
                 {
                     refused.Add(new RefusedEntry(childRel, refusal));
                 }
