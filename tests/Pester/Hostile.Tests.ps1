@@ -90,7 +90,7 @@ $errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord
             Json = $(try { ($o -split "`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json } catch { $null })
         }
         if ($env:BQX_HOSTILE_REPORT) {
-            Add-Content -LiteralPath $env:BQX_HOSTILE_REPORT -Value ('pwsh:{0}`t{1}`t{2:0.00}`t{3}`t{4}' -f $Name, $result.ExitCode, $result.WallSec, [int]($rss / 1024), $(if ($timedOut) { 'killed' } else { '' }))
+            Add-Content -LiteralPath $env:BQX_HOSTILE_REPORT -Value ("pwsh:{0}`t{1}`t{2:0.00}`t{3}`t{4}" -f $Name, $result.ExitCode, $result.WallSec, [int]($rss / 1024), $(if ($timedOut) { 'killed' } else { '' }))
         }
         $result
     }
