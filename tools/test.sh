@@ -42,6 +42,12 @@ if [ -f tools/package.json ]; then
   (cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || fail "npm ci in tools/"
 fi
 
+step "GNU time (the hostile cases measure peak memory with it; without it they sample /proc)"
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y -qq time || (apt-get update -qq && apt-get install -y -qq time)) >/dev/null 2>&1 \
+    || echo "GNU time could not be installed; peak memory is sampled from /proc"
+fi
+
 step "xunit"
 dotnet test tests/Unit -c "$configuration" --no-build --nologo \
   --logger "trx;LogFileName=unit.trx" --logger "console;verbosity=minimal" --results-directory "$results"

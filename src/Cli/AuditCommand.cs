@@ -47,8 +47,12 @@ internal sealed class AuditCommand
         command.SetAction(parse => app.Guard(() =>
         {
             var host = new CliHost(app.Error, parse.GetValue(options.Common.Verbose), cancellation);
-            var result = new AuditService(host).Run(options.Build(parse));
             var formats = (parse.GetValue(report) ?? Array.Empty<string>()).SelectMany(Split).Select(v => Format(v)!.Value).ToList();
+            var audit = options.Build(parse);
+            // The output folder is checked before the audit, not after the cloud checks.
+            ReportExporter.Preflight(parse.GetValue(output), ReportExporter.PlannedNames(audit.Profile, audit.Phase, audit.Date ?? DateOnly.FromDateTime(DateTime.UtcNow), formats),
+                parse.GetValue(force), host);
+            var result = new AuditService(host).Run(audit);
             var files = ReportExporter.Export(result, new ExportOptions
             {
                 OutputPath = parse.GetValue(output)!,

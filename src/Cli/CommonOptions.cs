@@ -31,7 +31,11 @@ internal sealed class CommonOptions
             Path.Validators.Add(r =>
             {
                 var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
-                if (value is { Length: > 1 } && value[0] == '-' && !Directory.Exists(value))
+                if (value is not null && string.IsNullOrWhiteSpace(value))
+                {
+                    r.AddError("PATH is empty; name the folder to audit (. for the current one)");
+                }
+                else if (value is { Length: > 1 } && value[0] == '-' && !Directory.Exists(value))
                 {
                     r.AddError($"unknown option '{value}'");
                 }

@@ -49,16 +49,26 @@ public sealed class InvokeBqxAuditCommand : BqxCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>The provider path of -OutputPath; an empty one stays empty, so the engine refuses it instead of writing to the current folder.</summary>
+    private string OutputFolder(string path) => string.IsNullOrWhiteSpace(path) ? path : ResolveLiteral(path);
+
     protected override void EndProcessing()
     {
         var root = ResolveLiteral(Path ?? ".");
         var host = new CmdletHost(this, Cancellation);
         Run(host, () =>
         {
-            var result = new AuditService(host).Run(AuditOptionsFor(root, Phase, StartDate, Date, PythonPath, SitePackages));
+            var options = AuditOptionsFor(root, Phase, StartDate, Date, PythonPath, SitePackages);
             if (OutputPath is not null)
             {
-                foreach (var file in ReportExporter.Export(result, new ExportOptions { OutputPath = ResolveLiteral(OutputPath), Formats = Format, Force = Force }, host))
+                // The output folder is checked before the audit, not after the cloud checks.
+                ReportExporter.Preflight(OutputFolder(OutputPath), ReportExporter.PlannedNames(options.Profile, options.Phase, options.Date ?? DateOnly.FromDateTime(DateTime.UtcNow), Format), Force, host);
+            }
+
+            var result = new AuditService(host).Run(options);
+            if (OutputPath is not null)
+            {
+                foreach (var file in ReportExporter.Export(result, new ExportOptions { OutputPath = OutputFolder(OutputPath), Formats = Format, Force = Force }, host))
                 {
                     WriteVerbose($"wrote {file.FullName}");
                 }

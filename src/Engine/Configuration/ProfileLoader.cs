@@ -61,7 +61,8 @@ public static class ProfileLoader
         if (string.IsNullOrWhiteSpace(p))
         {
             var atRoot = System.IO.Path.Combine(request.Root, ProfileFileName);
-            return File.Exists(atRoot) ? LoadFile(atRoot) : LoadEmbedded(DefaultProfileName);
+            // The root's own profile is repository content: it is read only if it stays inside the root.
+            return File.Exists(atRoot) || SafeTypeExists(atRoot) ? LoadFile(atRoot, System.IO.Path.GetFullPath(request.Root)) : LoadEmbedded(DefaultProfileName);
         }
 
         if (IsFileReference(p))
@@ -77,10 +78,13 @@ public static class ProfileLoader
         value.Contains('/') || value.Contains('\\') ||
         value.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || value.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
 
-    public static AuditProfile LoadFile(string path)
+    public static AuditProfile LoadFile(string path) => LoadFile(path, confineTo: null);
+
+    /// <summary>Loads a profile file; with <paramref name="confineTo"/>, only when its real path stays in that folder.</summary>
+    public static AuditProfile LoadFile(string path, string? confineTo)
     {
         var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
+        if (!File.Exists(full) && !SafeTypeExists(full))
         {
             throw new BqxException(new BqxError(ErrorIds.ProfileNotFound, BqxErrorCategory.ObjectNotFound,
                 $"profile file not found: {path}", path));
@@ -89,9 +93,9 @@ public static class ProfileLoader
         string text;
         try
         {
-            text = ReadUtf8(full);
+            text = ReadText(full, path, confineTo);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BqxException(new BqxError(ErrorIds.ProfileInvalid, BqxErrorCategory.ReadError,
                 $"cannot read profile: {e.Message}", path));
@@ -125,11 +129,23 @@ public static class ProfileLoader
         var yaml = new YamlStream();
         try
         {
+            if (YamlLimits.Check(text) is { } bound)
+            {
+                throw Invalid(new[] { new ProfileIssue(fileName, (int)bound.Start.Line, (int)bound.Start.Column, bound.Message) });
+            }
+
             yaml.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
-            var issue = new ProfileIssue(fileName, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {InnermostMessage(e)}");
+            var message = InnermostMessage(e);
+            var (line, column) = ((int)e.Start.Line, (int)e.Start.Column);
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && TabInIndentation(text, line) is { } tab)
+            {
+                (line, column) = tab; // the parser blames the start of the mapping; the tab is what to fix
+            }
+
+            var issue = new ProfileIssue(fileName, line, column, $"not valid YAML: {message}");
             throw Invalid(new[] { issue });
         }
 
@@ -290,6 +306,30 @@ public static class ProfileLoader
             first is null ? null : $"{first.File}:{first.Line}:{first.Column}"));
     }
 
+    /// <summary>The first tab in the indentation of a line at or after <paramref name="fromLine"/> (1-based line and column).</summary>
+    private static (int Line, int Column)? TabInIndentation(string text, int fromLine)
+    {
+        var line = 0;
+        foreach (var raw in text.AsSpan().EnumerateLines())
+        {
+            line++;
+            if (line < fromLine)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < raw.Length && raw[i] is ' ' or '\t' or '-'; i++)
+            {
+                if (raw[i] == '\t')
+                {
+                    return (line, i + 1);
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static string InnermostMessage(Exception e)
     {
         while (e.InnerException is not null)
@@ -300,11 +340,19 @@ public static class ProfileLoader
         return e.Message;
     }
 
-    private static string ReadUtf8(string path)
+    /// <summary>The profile's text: a regular file under the cap, UTF-8 (BOM optional) or BOM-marked UTF-16; bad bytes are an error at file:line:column.</summary>
+    private static string ReadText(string full, string display, string? confineTo)
     {
-        var bytes = File.ReadAllBytes(path);
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        var offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
-        return strict.GetString(bytes, offset, bytes.Length - offset);
+        var bytes = Inventory.SafeFile.ReadAllBytes(full, confineTo, Inventory.SafeFile.ManifestMaxBytes);
+        var text = Inventory.TextDecoding.Decode(bytes, out var problem);
+        if (problem == Inventory.EncodingProblem.InvalidUtf8 && Inventory.TextDecoding.FirstInvalidUtf8(bytes) is { } bad)
+        {
+            throw Invalid(new[] { new ProfileIssue(display, bad.Line, bad.Column, $"not valid UTF-8: byte 0x{bad.Byte:X2} (save the profile as UTF-8)") });
+        }
+
+        return text;
     }
+
+    /// <summary>True for an entry File.Exists does not see but that is there (a dangling or outside link): it is refused by name, not "not found".</summary>
+    private static bool SafeTypeExists(string path) => Inventory.SafeFile.TypeOf(path, out _) == Inventory.EntryType.SymbolicLink;
 }

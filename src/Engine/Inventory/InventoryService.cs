@@ -66,7 +66,9 @@ public sealed class InventoryService
             }
         }
 
-        var reader = options.ReadAllBytes ?? File.ReadAllBytes;
+        var realRoot = SafeFile.RealPath(discovery.Root) ?? discovery.Root;
+        var reader = options.ReadAllBytes ?? (full => SafeFile.ReadAllBytes(full, discovery.Root, SafeFile.DefaultMaxBytes, realRoot));
+        var unread = Unread(discovery, selection);
         var pool = new StringPool();
         var results = new ScriptRecord?[work.Count];
         var done = 0;
@@ -96,7 +98,7 @@ public sealed class InventoryService
             host.WriteProgress(new ProgressInfo("Inventorying scripts", "done", 100, Completed: true));
         }
 
-        var records = results.Where(r => r is not null).Select(r => r!).ToList();
+        var records = results.Where(r => r is not null).Select(r => r!).Concat(unread).ToList();
         foreach (var check in DefaultCrossFileChecks.Value)
         {
             cancel.ThrowIfCancellationRequested();
@@ -116,7 +118,73 @@ public sealed class InventoryService
         records.Sort(CompareForOutput);
         var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
         var returned = kinds is null ? records : records.Where(r => kinds.Contains(r.Kind)).ToList();
-        return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository);
+        return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository) { Notes = Notes(discovery, records) };
+    }
+
+    /// <summary>
+    /// A Blocked record for each refused entry the selection covers whose name tells its kind (a FIFO
+    /// named x.py, a link to /etc/passwd named evil.py); a warning for the others (folder links,
+    /// extension-less entries). Nothing of them is read.
+    /// </summary>
+    private List<ScriptRecord> Unread(DiscoveryResult discovery, Matcher selection)
+    {
+        var records = new List<ScriptRecord>();
+        foreach (var entry in discovery.Refused)
+        {
+            if (!selection.Match(entry.Path).HasMatches)
+            {
+                host.WriteVerbose($"{entry.Path}: {entry.Refusal.Message} (excluded by the profile)");
+                continue;
+            }
+
+            if (KindDetector.FromName(entry.Path) is { } kind)
+            {
+                records.Add(UnreadRecord(entry.Path, kind, entry.Refusal));
+            }
+            else
+            {
+                host.WriteWarning($"{entry.Path}: {entry.Refusal.Message}");
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The record of a file that was not read: listed, Blocked, with the reason as its finding.</summary>
+    private static ScriptRecord UnreadRecord(string path, ScriptKind kind, FileRefusal refusal) => new()
+    {
+        Name = path[(path.LastIndexOf('/') + 1)..],
+        Path = path,
+        Kind = kind,
+        Findings =
+        {
+            new Finding(refusal.Kind switch
+            {
+                RefusalKind.NotRegular => "file.not-regular",
+                RefusalKind.LinkLeavesRoot => "file.symlink-outside-root",
+                RefusalKind.OutsideRoot => "file.outside-root",
+                RefusalKind.TooLarge => "file.too-large",
+                _ => "file.name-not-utf8",
+            }, FindingSeverity.Error, refusal.Message, $"{path}:1"),
+        },
+    };
+
+    /// <summary>What the reports must say about how the files were found and which were not read.</summary>
+    private static List<string> Notes(DiscoveryResult discovery, List<ScriptRecord> records)
+    {
+        var notes = discovery.Notes.ToList();
+        var unread = records.Where(r => r.Findings.Any(f => f.Rule.StartsWith("file.", StringComparison.Ordinal) && f.Severity == FindingSeverity.Error && f.Message.StartsWith("not read", StringComparison.Ordinal)))
+            .Select(r => r.Path)
+            .Concat(discovery.Refused.Where(e => KindDetector.FromName(e.Path) is null).Select(e => e.Path))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (unread.Count > 0)
+        {
+            notes.Add($"Inventory: {unread.Count} path{(unread.Count == 1 ? "" : "s")} not read (links leaving the root, FIFOs, devices, files over the cap, names that are not UTF-8): " +
+                string.Join(", ", unread.Take(5)) + (unread.Count > 5 ? $" and {unread.Count - 5} more" : ""));
+        }
+
+        return notes;
     }
 
     /// <summary>The deterministic output order of DESIGN.md: by Kind, then Path (then Name, for Missing records sharing a glob).</summary>
@@ -144,6 +212,16 @@ public sealed class InventoryService
 
             bytes = reader(full);
         }
+        catch (FileRefusedException e)
+        {
+            if (kind is not null)
+            {
+                return UnreadRecord(path, kind.Value, e.Refusal);
+            }
+
+            host.WriteWarning($"{path}: {e.Refusal.Message}");
+            return null;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             var loop = e is IOException && e.Message.Contains("symbolic links", StringComparison.OrdinalIgnoreCase);
@@ -167,9 +245,26 @@ public sealed class InventoryService
 
         if (TextDecoding.LooksBinary(bytes))
         {
+            // Listed, never dropped: a NUL byte makes Python refuse the file ("source code cannot contain null bytes").
+            var nulLine = TextDecoding.CountNewlines(bytes.AsSpan(0, bytes.AsSpan().IndexOf((byte)0))) + 1;
             host.WriteError(new BqxError(ErrorIds.FileSkipped, BqxErrorCategory.InvalidData,
-                $"binary content (a NUL byte) in a {kind} file; not inventoried", path));
-            return null;
+                $"binary content (a NUL byte at line {nulLine}) in a {kind} file; listed as Blocked, not analyzed", path));
+            return new ScriptRecord
+            {
+                Name = path[(path.LastIndexOf('/') + 1)..],
+                Path = path,
+                Kind = kind.Value,
+                SizeBytes = bytes.LongLength,
+                Lines = TextDecoding.CountNewlines(bytes),
+                Findings =
+                {
+                    new Finding("file.binary", FindingSeverity.Error,
+                        kind is ScriptKind.Python
+                            ? $"a NUL byte at line {nulLine}: Python refuses to load the file (source code cannot contain null bytes); not analyzed"
+                            : $"binary content (a NUL byte at line {nulLine}); not analyzed",
+                        $"{path}:{nulLine}"),
+                },
+            };
         }
 
         var record = new ScriptRecord
@@ -259,15 +354,34 @@ public sealed class InventoryService
     private void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, IReadOnlyCollection<string> candidates)
     {
         var git = discovery.Git;
-        var dates = git?.LastCommitDates(host.Cancellation) ?? new Dictionary<string, DateTimeOffset>();
+        var dates = git?.LastCommitDates(records.Select(r => r.Path), host.Cancellation) ?? new Dictionary<string, GitFileDate>();
         var modified = git?.ModifiedFiles(host.Cancellation) ?? new HashSet<string>();
+        var refused = discovery.Refused.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            if (!modified.Contains(record.Path) && dates.TryGetValue(record.Path, out var when))
+            if (!modified.Contains(record.Path) && dates.TryGetValue(record.Path, out var date))
             {
-                record.LastModified = when;
-                record.LastModifiedSource = LastModifiedSource.Git;
-                continue;
+                if (!date.BeforeHistory)
+                {
+                    record.LastModified = date.When;
+                    record.LastModifiedSource = LastModifiedSource.Git;
+                    if (date.ModeOnly)
+                    {
+                        record.Evidence.Add(new Evidence("git", $"commit {date.Commit[..Math.Min(12, date.Commit.Length)]}",
+                            $"LastModified is the last commit touching the file ({date.When:yyyy-MM-ddTHH:mm:sszzz}, what git log -1 -- {record.Path} shows), which changed only its mode; its content last changed " +
+                            (date.ContentWhen is { } content ? $"{content:yyyy-MM-ddTHH:mm:sszzz}" : "before the history git holds")));
+                    }
+
+                    continue;
+                }
+
+                record.Evidence.Add(new Evidence("git", "shallow clone",
+                    "the file's last change lies before the history this shallow clone holds: the date below is the file system's, not a commit's"));
+            }
+
+            if (refused.Contains(record.Path))
+            {
+                continue; // never stat a link's target or a FIFO: the date stays unmeasured
             }
 
             try
@@ -422,4 +536,8 @@ public sealed class InventoryService
 }
 
 /// <summary>The inventory of one root: its records (sorted by path) and the repository facts behind them.</summary>
-public sealed record InventoryResult(string Root, IReadOnlyList<ScriptRecord> Records, string? Commit, RepositoryIndex Repository);
+public sealed record InventoryResult(string Root, IReadOnlyList<ScriptRecord> Records, string? Commit, RepositoryIndex Repository)
+{
+    /// <summary>How the files were found and which were not read (a shallow clone, a folder git ignores, links leaving the root): for the reports.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
+}

@@ -82,6 +82,36 @@ public static class TextDecoding
         return 0;
     }
 
+    /// <summary>Where the first invalid UTF-8 sequence is (1-based line and column in characters), and its first byte; null when valid.</summary>
+    public static (int Line, int Column, byte Byte)? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var offset = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        var line = 1;
+        var column = 1;
+        var i = offset;
+        while (i < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[i..], out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return (line, column, bytes[i]);
+            }
+
+            if (rune.Value == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column += rune.Utf16SequenceLength;
+            }
+
+            i += consumed;
+        }
+
+        return null;
+    }
+
     private static Encoding? Utf16Bom(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)

@@ -63,8 +63,13 @@ public sealed class AuditService
         typeof(AuditService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(AuditService).Assembly.GetName().Version?.ToString() ?? "0";
 
+    /// <summary>Report dates and planned starts the calendar arithmetic can carry (phases add working days, weeks of them).</summary>
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1), LatestDate = new(9000, 12, 31);
+
     public AuditResult Run(AuditOptions options)
     {
+        CheckDate(options.Date, "the report date (--date, -Date)");
+        CheckDate(options.StartDate is { } s ? DateOnly.FromDateTime(s.UtcDateTime) : null, "the planned start (--start, -StartDate)");
         var started = options.Clock();
         var profile = options.Profile;
         var result = new AuditResult
@@ -90,6 +95,7 @@ public sealed class AuditService
             result.Scripts = inventory.Records.ToList();
             result.Run.Commit = inventory.Commit;
             ProfileFit.Apply(options, result);
+            result.Run.NotMeasured.AddRange(inventory.Notes);
 
             Step("Checking infrastructure", 25);
             var infrastructure = new InfrastructureService(host);
@@ -317,6 +323,16 @@ public sealed class AuditService
         }
 
         return scope;
+    }
+
+    private static void CheckDate(DateOnly? date, string what)
+    {
+        if (date is { } d && (d < EarliestDate || d > LatestDate))
+        {
+            throw new BqxException(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                string.Create(CultureInfo.InvariantCulture, $"{what} must lie between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}, not {d:yyyy-MM-dd}"),
+                d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }
     }
 
     private static string? Principal(IEnumerable<InfraCheck> checks) =>

@@ -124,6 +124,8 @@ public sealed class BlockerService
     private List<Blocker> Merge(IEnumerable<object> findings)
     {
         var byId = new Dictionary<string, Blocker>(StringComparer.Ordinal);
+        // The evidence each blocker holds, as a set: merging stays linear when thousands of findings share one blocker.
+        var seen = new Dictionary<string, HashSet<(string?, string?)>>(StringComparer.Ordinal);
         foreach (var finding in findings)
         {
             foreach (var candidate in Candidates(finding))
@@ -131,7 +133,8 @@ public sealed class BlockerService
                 var blocker = Build(candidate);
                 if (byId.TryGetValue(blocker.Id, out var existing))
                 {
-                    foreach (var e in blocker.Evidence.Where(e => !existing.Evidence.Any(x => x.Location == e.Location && x.Detail == e.Detail)))
+                    var held = seen[blocker.Id];
+                    foreach (var e in blocker.Evidence.Where(e => held.Add((e.Location, e.Detail))))
                     {
                         existing.Evidence.Add(e);
                     }
@@ -139,6 +142,7 @@ public sealed class BlockerService
                 else
                 {
                     byId[blocker.Id] = blocker;
+                    seen[blocker.Id] = blocker.Evidence.Select(e => ((string?)e.Location, (string?)e.Detail)).ToHashSet();
                 }
             }
         }

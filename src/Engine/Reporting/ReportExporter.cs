@@ -39,7 +39,7 @@ public static class ReportExporter
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
-        var folder = Path.GetFullPath(string.IsNullOrWhiteSpace(options.OutputPath) ? "." : options.OutputPath);
+        var folder = OutputFolder(options.OutputPath);
         var dated = options.Date is { } date ? WithDate(result, date) : result;
         var formats = Formats(options.Formats);
 
@@ -53,16 +53,7 @@ public static class ReportExporter
                 $"two reports would both be written to {duplicate.Key}; rename the summary (reports.summaryName in the profile)", duplicate.Key));
         }
 
-        var existing = targets.Where(t => File.Exists(t) || Directory.Exists(t)).ToList();
-        if (existing.Count > 0 && (!options.Force || existing.Any(Directory.Exists)))
-        {
-            throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
-                existing.Any(Directory.Exists)
-                    ? $"{existing.First(Directory.Exists)} is a folder; a report cannot be written there"
-                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use -Force (--force) to replace them",
-                existing[0]));
-        }
-
+        ThrowIfExisting(targets, options.Force);
         var approved = targets.Select((t, i) => (Target: t, Index: i))
             .Where(x => host.ShouldProcess(x.Target, $"Write {Describe(names[x.Index])}"))
             .ToList();
@@ -72,35 +63,128 @@ public static class ReportExporter
         }
 
         host.Cancellation.ThrowIfCancellationRequested();
-        var files = Render(dated, formats).ToDictionary(f => f.FileName, StringComparer.Ordinal);
-        var written = new List<FileInfo>(approved.Count);
-        var created = new List<string>();
         try
         {
-            foreach (var (target, index) in approved)
+            Directory.CreateDirectory(folder);
+            using var folderLock = ReportStaging.Lock(folder);
+            ReportStaging.Recover(folder, host);
+            ThrowIfExisting(targets, options.Force); // again, under the lock: another run may have written meanwhile
+            var producers = Producers(dated, formats);
+            var set = approved.Select(a => (a.Target, producers[names[a.Index].FileName])).ToList();
+            foreach (var (target, _) in set)
             {
-                host.Cancellation.ThrowIfCancellationRequested();
-                var existed = File.Exists(target);
                 host.WriteVerbose($"writing {target}");
-                written.Add(SafeFileWriter.WriteAtomic(target, files[names[index].FileName].Content, options.Force));
-                if (!existed)
-                {
-                    created.Add(target);
-                }
             }
+
+            return ReportStaging.Write(folder, set, options.Force, host.Cancellation);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A failure part-way leaves no new report behind (replaced ones stay replaced: each write is atomic).
-            foreach (var path in created)
-            {
-                try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            }
+            throw new BqxException(new BqxError(ErrorIds.OutputFailed, BqxErrorCategory.WriteError, $"cannot write the reports to {folder}: {e.Message}", folder), e);
+        }
+    }
 
-            throw;
+    /// <summary>
+    /// What can be known about the output folder before the audit runs (so a bad --out stops the run at once,
+    /// not after the cloud checks): the path names a folder or a place to create one, the nearest existing
+    /// folder accepts a file, and — without <paramref name="force"/> — none of <paramref name="plannedNames"/>
+    /// exists yet. Stale staging files of an interrupted export are cleaned here too.
+    /// </summary>
+    public static void Preflight(string? outputPath, IEnumerable<string> plannedNames, bool force, IAuditHost host)
+    {
+        var folder = OutputFolder(outputPath);
+        if (File.Exists(folder))
+        {
+            throw new BqxException(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                $"the output path {folder} is a file, not a folder", folder));
         }
 
-        return written;
+        var existing = folder;
+        while (!Directory.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (parent is null || File.Exists(parent))
+            {
+                throw new BqxException(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                    $"the output folder {folder} cannot be created: {parent ?? existing} is a file", folder));
+            }
+
+            existing = parent;
+        }
+
+        try
+        {
+            var probe = Path.Combine(existing, $".bqx-audit-probe-{Guid.NewGuid():N}.tmp");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BqxException(new BqxError(ErrorIds.OutputFailed, BqxErrorCategory.WriteError,
+                $"the output folder {folder} is not writable ({existing}: {e.Message}); nothing was audited", folder), e);
+        }
+
+        if (Directory.Exists(folder))
+        {
+            try
+            {
+                using var folderLock = ReportStaging.Lock(folder);
+                ReportStaging.Recover(folder, host);
+            }
+            catch (IOException e)
+            {
+                host.WriteWarning($"{folder}: interrupted exports not cleaned ({e.Message})");
+            }
+        }
+
+        ThrowIfExisting(plannedNames.Select(n => Target(folder, n)).ToList(), force);
+    }
+
+    /// <summary>The names an export of <paramref name="formats"/> will use for a run of <paramref name="profile"/> on <paramref name="date"/> (for <see cref="Preflight"/>).</summary>
+    public static IReadOnlyList<string> PlannedNames(Configuration.AuditProfile profile, string? phase, DateOnly date, IReadOnlyCollection<ReportFormat>? formats)
+    {
+        var p = profile.Phases.FirstOrDefault(x => x.Id == phase) ?? profile.Phases.FirstOrDefault();
+        var planned = new AuditResult
+        {
+            Run =
+            {
+                ReportDate = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                SummaryName = string.IsNullOrWhiteSpace(profile.Reports.SummaryName) ? "AUDIT_SUMMARY" : profile.Reports.SummaryName,
+            },
+            Readiness = { Phase = p?.Id ?? phase ?? "", PhaseName = p?.Name ?? p?.Id ?? phase ?? "" },
+        };
+        return Names(planned, formats).Select(n => n.FileName).ToList();
+    }
+
+    /// <summary>The output folder's full path; an empty or blank value is refused (it would mean the current folder without saying so).</summary>
+    private static string OutputFolder(string? outputPath)
+    {
+        if (outputPath is null)
+        {
+            return Path.GetFullPath(".");
+        }
+
+        if (string.IsNullOrWhiteSpace(outputPath))
+        {
+            throw new BqxException(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                "the output folder is empty; name a folder (use . for the current one)", outputPath));
+        }
+
+        return Path.GetFullPath(outputPath);
+    }
+
+    private static void ThrowIfExisting(IReadOnlyList<string> targets, bool force)
+    {
+        var existing = targets.Where(t => File.Exists(t) || Directory.Exists(t)).ToList();
+        if (existing.Count > 0 && (!force || existing.Any(Directory.Exists)))
+        {
+            throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
+                existing.Any(Directory.Exists)
+                    ? $"{existing.First(Directory.Exists)} is a folder; a report cannot be written there"
+                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use -Force (--force) to replace them",
+                existing[0]));
+        }
     }
 
     /// <summary>
@@ -149,14 +233,116 @@ public static class ReportExporter
         return jobs.Select((job, i) => new ReportFile(job.FileName, job.Format, contents[i])).ToList();
     }
 
+    /// <summary>
+    /// Per file name, what writes its bytes (the same bytes as <see cref="Render"/>'s text in UTF-8): each file is
+    /// produced when it is written and dropped after, so an export holds one or two texts at a time, not all of
+    /// them; the JSON result goes straight to the file. Costs order the work largest first.
+    /// </summary>
+    private static Dictionary<string, (long Cost, Action<Stream> Write)> Producers(AuditResult result, IReadOnlyList<ReportFormat> formats)
+    {
+        var producers = new Dictionary<string, (long, Action<Stream>)>(StringComparer.Ordinal);
+        static Action<Stream> Text(Func<string> content) => stream =>
+        {
+            // Encoded in 64 KB pieces: a 60 MB report never exists a second time as one byte array.
+            using var writer = new StreamWriter(stream, SafeFileWriter.Utf8, 1 << 16, leaveOpen: true);
+            writer.Write(content());
+        };
+        if (formats.Contains(ReportFormat.Markdown) || formats.Contains(ReportFormat.Html))
+        {
+            // Each deliverable is built when its first file is written (the Markdown and the HTML share it), so
+            // the six are not all in memory at once.
+            var context = ReportContext.For(result);
+            var records = context.Scripts.Count + context.Infrastructure.Count + context.Dependencies.Count + context.Blockers.Count;
+            foreach (var deliverable in ReportNames.Deliverables)
+            {
+                var document = new SharedDocument(() => MarkdownReportWriter.Build(context, deliverable),
+                    (formats.Contains(ReportFormat.Markdown) ? 1 : 0) + (formats.Contains(ReportFormat.Html) ? 1 : 0));
+                var cost = deliverable switch
+                {
+                    Deliverable.Infrastructure => context.Infrastructure.Count * 300L,
+                    Deliverable.Summary => 0,
+                    _ => records * 100L,
+                };
+                if (formats.Contains(ReportFormat.Markdown))
+                {
+                    producers[ReportNames.FileName(result, deliverable, ReportFormat.Markdown)] = (cost, Text(() => document.Use(d => d.Markdown)));
+                }
+
+                if (formats.Contains(ReportFormat.Html))
+                {
+                    producers[ReportNames.FileName(result, deliverable, ReportFormat.Html)] = (cost * 2, Text(() => document.Use(HtmlReportWriter.Render)));
+                }
+            }
+        }
+
+        var items = (long)result.Blockers.Count + result.Scripts.Count + result.Scripts.Sum(s => (long)s.Findings.Count) + result.Infrastructure.Count + result.Dependencies.Count + result.Naming.Count;
+        if (formats.Contains(ReportFormat.Json))
+        {
+            producers[ReportNames.JsonFileName(result)] = (items * 300, stream =>
+            {
+                System.Text.Json.JsonSerializer.Serialize(stream, result, Serialization.JsonOutput.Options);
+                stream.WriteByte((byte)'\n');
+            });
+        }
+
+        if (formats.Contains(ReportFormat.Sarif))
+        {
+            producers[ReportNames.SarifFileName(result)] = (items * 200, Text(() => SarifReportWriter.Write(result)));
+        }
+
+        if (formats.Contains(ReportFormat.JUnit))
+        {
+            producers[ReportNames.JUnitFileName(result)] = (items * 200, Text(() => JUnitReportWriter.Write(result)));
+        }
+
+        return producers;
+    }
+
+    /// <summary>A deliverable built on first use and dropped after its last (the Markdown file, then the HTML one).</summary>
+    private sealed class SharedDocument
+    {
+        private readonly object gate = new();
+        private Func<ReportDocument>? build;
+        private ReportDocument? document;
+        private int uses;
+
+        public SharedDocument(Func<ReportDocument> build, int uses)
+        {
+            this.build = build;
+            this.uses = uses;
+        }
+
+        public string Use(Func<ReportDocument, string> text)
+        {
+            ReportDocument d;
+            lock (gate)
+            {
+                d = document ??= build!();
+                build = null;
+            }
+
+            var result = text(d);
+            lock (gate)
+            {
+                if (--uses == 0)
+                {
+                    document = null;
+                }
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Runs the actions on the thread pool, the costliest first; an engine exception comes out as itself.</summary>
-    internal static void RunLargestFirst(IEnumerable<(long Cost, Action Action)> work)
+    internal static void RunLargestFirst(IEnumerable<(long Cost, Action Action)> work, int maxParallel = -1)
     {
         var ordered = work.OrderByDescending(w => w.Cost).Select(w => w.Action).ToList();
         try
         {
             System.Threading.Tasks.Parallel.ForEach(
                 System.Collections.Concurrent.Partitioner.Create(ordered, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = maxParallel },
                 action => action());
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)

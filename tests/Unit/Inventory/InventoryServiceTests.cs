@@ -221,7 +221,7 @@ public class InventoryServiceTests
     }
 
     [Fact]
-    public void Run_WhenBinaryFileHasPyName_ShouldSkipItWithAMessageNamingIt()
+    public void Run_WhenBinaryFileHasPyName_ShouldListItBlockedWithAMessageNamingIt()
     {
         using var dir = new TempDir();
         dir.Write("good.py", "x = 1\n");
@@ -229,7 +229,10 @@ public class InventoryServiceTests
 
         var (result, host) = Run(dir.Path);
 
-        Assert.Equal(new[] { "good.py" }, result.Records.Select(r => r.Path));
+        // Issue 15 item 11: never silently dropped; listed Blocked (it was skipped before).
+        Assert.Equal(new[] { "good.py", "model.py" }, result.Records.Select(r => r.Path));
+        Assert.Equal(ScriptStatus.Blocked, result.Records[1].Status);
+        Assert.Equal("file.binary", Assert.Single(result.Records[1].Findings).Rule);
         var error = Assert.Single(host.Errors);
         Assert.Equal(ErrorIds.FileSkipped, error.ErrorId);
         Assert.Equal("model.py", error.Target);

@@ -30,9 +30,18 @@ public sealed class TempDir : IDisposable
     }
 
     /// <summary>Runs git in the folder with a fixed identity; throws on failure.</summary>
-    public string Git(params string[] args)
+    public string Git(params string[] args) => GitAt(null, args);
+
+    /// <summary>Runs git with a fixed identity and, when <paramref name="date"/> is given, author and committer dates fixed to it.</summary>
+    public string GitAt(string? date, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (date is not null)
+        {
+            start.Environment["GIT_AUTHOR_DATE"] = date;
+            start.Environment["GIT_COMMITTER_DATE"] = date;
+        }
+
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

@@ -48,6 +48,12 @@ public static partial class CondaEnvironmentParser
         var yaml = new YamlStream();
         try
         {
+            if (Configuration.YamlLimits.Check(text) is { } bound)
+            {
+                diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.YamlSyntax, file, (int)bound.Start.Line, bound.Message, (int)bound.Start.Column));
+                return new ManifestResult(requirements, diagnostics, filesRead);
+            }
+
             yaml.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -194,7 +200,7 @@ public static partial class CondaEnvironmentParser
         var m = CondaSpec().Match(text);
         if (!m.Success)
         {
-            diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line, $"cannot read conda spec '{text}'"));
+            diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line, $"cannot read conda spec '{ManifestFiles.Quote(text)}'"));
             return;
         }
 
@@ -245,7 +251,7 @@ public static partial class CondaEnvironmentParser
         else
         {
             diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.VersionNotPep440, file, line,
-                $"conda spec '{text}': version '{version}' has no PEP 440 form; kept as text, not compared",
+                $"conda spec '{ManifestFiles.Quote(text)}': version '{ManifestFiles.Quote(version)}' has no PEP 440 form; kept as text, not compared",
                 Severity: DependencyDiagnosticSeverity.Warning));
         }
 

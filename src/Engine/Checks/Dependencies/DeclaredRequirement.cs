@@ -130,7 +130,18 @@ public sealed class ManifestResult
 /// <summary>Shared file access for the manifest parsers: bytes to text with an encoding diagnostic.</summary>
 internal static class ManifestFiles
 {
-    public static byte[] ReadAllBytes(string path) => System.IO.File.ReadAllBytes(path);
+    /// <summary>Only a regular file, at most <see cref="Inventory.SafeFile.ManifestMaxBytes"/>: a FIFO or a device is never opened.</summary>
+    public static byte[] ReadAllBytes(string path) => Inventory.SafeFile.ReadAllBytes(path, maxBytes: Inventory.SafeFile.ManifestMaxBytes);
+
+    /// <summary>At most this many characters of a line a diagnostic quotes, redacted: never a whole line of an unknown file.</summary>
+    public const int MaxQuoted = 60;
+
+    /// <summary>A short, redacted excerpt of <paramref name="text"/> for a diagnostic.</summary>
+    public static string Quote(string text)
+    {
+        var redacted = Cloud.SecretRedactor.Redact(text);
+        return redacted.Length <= MaxQuoted ? redacted : redacted[..(MaxQuoted - 1)] + "…";
+    }
 
     /// <summary>Reads and decodes a file; null (and a diagnostic) when it cannot be read.</summary>
     public static string? ReadText(Func<string, byte[]> read, string fullPath, string displayPath, List<DependencyDiagnostic> diagnostics)

@@ -76,6 +76,12 @@ public sealed record DependencyDiagnostic(
     int Column = 0,
     DependencyDiagnosticSeverity Severity = DependencyDiagnosticSeverity.Error)
 {
+    /// <summary>At most this long, and redacted: parsers quote short excerpts, this is the second line of defence.</summary>
+    public const int MaxMessageLength = 300;
+
+    /// <summary>What is wrong, redacted and at most <see cref="MaxMessageLength"/> characters.</summary>
+    public string Message { get; init; } = Bound(Message);
+
     /// <summary><c>file:line:column</c>, <c>file:line</c> or <c>file</c>.</summary>
     public string Location => Line <= 0 ? File : Column <= 0 ? $"{File}:{Line}" : $"{File}:{Line}:{Column}";
 
@@ -92,4 +98,10 @@ public sealed record DependencyDiagnostic(
     };
 
     public override string ToString() => $"{Location}: {Message}";
+
+    private static string Bound(string message)
+    {
+        var redacted = BqxAudit.Cloud.SecretRedactor.Redact(message);
+        return redacted.Length <= MaxMessageLength ? redacted : redacted[..(MaxMessageLength - 1)] + "…";
+    }
 }

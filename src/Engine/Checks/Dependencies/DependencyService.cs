@@ -114,6 +114,7 @@ public sealed class DependencyService
 
     private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory)
     {
+        reported.Clear();
         var records = new List<DependencyRecord>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         bool Wants(DependencyType t)
@@ -545,10 +546,18 @@ public sealed class DependencyService
         }
     }
 
+    /// <summary>Diagnostics already written: a file read twice (a manifest that an image also installs) is reported once.</summary>
+    private readonly HashSet<DependencyDiagnostic> reported = new();
+
     private void Report(IEnumerable<DependencyDiagnostic> diagnostics)
     {
         foreach (var d in diagnostics)
         {
+            if (!reported.Add(d))
+            {
+                continue;
+            }
+
             if (d.Severity == DependencyDiagnosticSeverity.Error)
             {
                 host.WriteError(d.ToBqxError());

@@ -268,7 +268,7 @@ public static class SitePackagesReader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = Inventory.SafeFile.ReadAllBytes(path, maxBytes: Inventory.SafeFile.ManifestMaxBytes); // METADATA of a site-packages folder: regular files, capped
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -444,8 +444,9 @@ public static class PythonEnvironmentProbe
         using (process)
         {
             process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            // Capped: an interpreter that floods its output is killed, not buffered (it wrote 3.6 GB in 10 s).
+            var stdout = ReadCappedAsync(process.StandardOutput, MaxOutputChars, process);
+            var stderr = ReadCappedAsync(process.StandardError, MaxErrorChars, process);
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timer.CancelAfter(limit);
             try
@@ -470,8 +471,14 @@ public static class PythonEnvironmentProbe
                     $"'{python}' exited but something it started kept its output open beyond {limit.TotalSeconds:0.###} s");
             }
 
-            var output = await stdout.ConfigureAwait(false);
-            var error = await stderr.ConfigureAwait(false);
+            var (output, outputOver) = await stdout.ConfigureAwait(false);
+            var (error, _) = await stderr.ConfigureAwait(false);
+            if (outputOver)
+            {
+                return Failed(python, DependencyDiagnosticCode.InterpreterOutputInvalid,
+                    $"'{python}' wrote more than {MaxOutputChars / (1 << 20)} MB to standard output and was killed; nothing of it was read");
+            }
+
             if (process.ExitCode != 0)
             {
                 return Failed(python, DependencyDiagnosticCode.InterpreterFailed,
@@ -480,6 +487,39 @@ public static class PythonEnvironmentProbe
 
             return ParseOutput(output, python);
         }
+    }
+
+    /// <summary>Characters of standard output read at most (the JSON of thousands of distributions is about a megabyte).</summary>
+    public const int MaxOutputChars = 16 << 20;
+
+    private const int MaxErrorChars = 64 << 10;
+
+    /// <summary>The text of a stream up to <paramref name="max"/> characters; beyond, the process is killed and the rest drained unread.</summary>
+    private static async Task<(string Text, bool Overflow)> ReadCappedAsync(StreamReader reader, int max, Process process)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[1 << 16];
+        var overflow = false;
+        int n;
+        while ((n = await reader.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
+        {
+            if (overflow)
+            {
+                continue;
+            }
+
+            if (text.Length + n > max)
+            {
+                overflow = true;
+                text.Append(buffer, 0, Math.Max(0, max - text.Length));
+                Kill(process);
+                continue;
+            }
+
+            text.Append(buffer, 0, n);
+        }
+
+        return (text.ToString(), overflow);
     }
 
     /// <summary>Reads the probe script's JSON.</summary>

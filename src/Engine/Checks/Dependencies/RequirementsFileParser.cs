@@ -37,8 +37,18 @@ public sealed partial class RequirementsFileParser
     public RequirementsFileParser(string root, Func<string, byte[]>? readAllBytes = null)
     {
         this.root = Path.GetFullPath(root);
-        read = readAllBytes ?? ManifestFiles.ReadAllBytes;
+        var realRoot = Inventory.SafeFile.RealPath(this.root) ?? this.root;
+        read = readAllBytes ?? (path => Inventory.SafeFile.ReadAllBytes(path, this.root, Inventory.SafeFile.ManifestMaxBytes, realRoot));
     }
+
+    /// <summary>Physical lines read from one file at most; a longer one is cut there with a diagnostic (no real requirements file comes close).</summary>
+    public const int MaxLinesPerFile = 100_000;
+
+    /// <summary>Entries (requirement and option lines) read from one file at most: a locked environment of a few hundred packages needs far fewer.</summary>
+    public const int MaxEntriesPerFile = 2_000;
+
+    /// <summary>Files one top-level file may pull in through includes, at most.</summary>
+    public const int MaxIncludedFiles = 200;
 
     /// <summary>Parses a requirements file (root-relative) and everything it includes.</summary>
     public ManifestResult Parse(string relativePath, RequirementSource source = RequirementSource.Requirements)
@@ -86,10 +96,17 @@ public sealed partial class RequirementsFileParser
                 $"'{site.Option} {site.Target}': {display} does not exist"));
             return;
         }
+        catch (Inventory.FileRefusedException e)
+        {
+            state.Diagnostics.Add(includeSite is { } site
+                ? new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, site.File, site.Line, $"'{site.Option} {ManifestFiles.Quote(site.Target)}': {e.Refusal.Message}")
+                : new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, display, 0, e.Refusal.Message));
+            return;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             state.Diagnostics.Add(includeSite is { } site
-                ? new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, site.File, site.Line, $"'{site.Option} {site.Target}': cannot read {display}: {e.Message}")
+                ? new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, site.File, site.Line, $"'{site.Option} {ManifestFiles.Quote(site.Target)}': cannot read {display}: {e.Message}")
                 : new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, display, 0, $"cannot read the file: {e.Message}"));
             return;
         }
@@ -101,8 +118,19 @@ public sealed partial class RequirementsFileParser
 
     private void ParseLines(IEnumerable<(int Line, string Text)> physical, string fullPath, RequirementSource source, State state, List<string> stack)
     {
+        var entries = 0;
         foreach (var (line, text) in JoinContinuations(physical))
         {
+            var entry = !string.IsNullOrWhiteSpace(text) && !StartsWithComment().IsMatch(text);
+            if (line > MaxLinesPerFile || (entry && ++entries > MaxEntriesPerFile))
+            {
+                state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.FileUnreadable, ManifestFiles.Relative(root, fullPath), line,
+                    line > MaxLinesPerFile
+                        ? $"more than {MaxLinesPerFile.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} lines: the rest of the file is not read"
+                        : $"more than {MaxEntriesPerFile.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} requirement lines: the rest of the file is not read"));
+                return;
+            }
+
             ParseLogicalLine(line, text, fullPath, source, state, stack);
         }
     }
@@ -201,7 +229,7 @@ public sealed partial class RequirementsFileParser
 
         if (needsValue && string.IsNullOrWhiteSpace(value))
         {
-            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line, $"'{option}' needs a value"));
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line, $"'{ManifestFiles.Quote(option)}' needs a value"));
             return;
         }
 
@@ -233,7 +261,7 @@ public sealed partial class RequirementsFileParser
             return; // index and install options: not about what is required
         }
 
-        var hint = option is "--hash" or "--global-option" or "--config-settings" ? $"'{option}' must follow a requirement on the same line" : $"'{option}' is not a requirements-file option";
+        var hint = option is "--hash" or "--global-option" or "--config-settings" ? $"'{option}' must follow a requirement on the same line" : $"'{ManifestFiles.Quote(option)}' is not a requirements-file option";
         state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.UnknownOption, file, line, hint + "; line ignored", Severity: DependencyDiagnosticSeverity.Warning));
     }
 
@@ -242,7 +270,7 @@ public sealed partial class RequirementsFileParser
         if (RemoteUrl().IsMatch(target))
         {
             state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.NotFollowed, file, line,
-                $"'{option} {target}': remote requirement files are not fetched", Severity: DependencyDiagnosticSeverity.Warning));
+                $"'{option} {ManifestFiles.Quote(target)}': remote requirement files are not fetched", Severity: DependencyDiagnosticSeverity.Warning));
             return;
         }
 
@@ -254,7 +282,22 @@ public sealed partial class RequirementsFileParser
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or NotSupportedException or PathTooLongException)
         {
-            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.IncludeMissing, file, line, $"'{option} {target}' is not a usable path: {e.Message}"));
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.IncludeMissing, file, line, $"'{option} {ManifestFiles.Quote(target)}' is not a usable path"));
+            return;
+        }
+
+        if (!Inventory.SafeFile.IsUnder(targetFull, root))
+        {
+            // Never read: /etc/passwd, /proc/self/environ or ../../x would echo another machine's data.
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.NotFollowed, file, line,
+                $"'{option} {ManifestFiles.Quote(target)}' leads outside the audited root; not read"));
+            return;
+        }
+
+        if (++state.Includes > MaxIncludedFiles)
+        {
+            state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.NotFollowed, file, line,
+                $"'{option} {ManifestFiles.Quote(target)}': more than {MaxIncludedFiles} included files; not read"));
             return;
         }
 
@@ -263,7 +306,7 @@ public sealed partial class RequirementsFileParser
         {
             var chain = string.Join(" → ", stack.Skip(at).Append(targetFull).Select(p => ManifestFiles.Relative(root, p)));
             state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.IncludeCycle, file, line,
-                $"'{option} {target}' is an include cycle ({chain}); not followed again"));
+                $"'{option} {ManifestFiles.Quote(target)}' is an include cycle ({chain}); not followed again"));
             return;
         }
 
@@ -303,7 +346,7 @@ public sealed partial class RequirementsFileParser
                     else
                     {
                         state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
-                            $"'--hash' needs algorithm:hexdigest (like sha256:…), found '{value}'", Severity: DependencyDiagnosticSeverity.Warning));
+                            $"'--hash' needs algorithm:hexdigest (like sha256:…), found '{ManifestFiles.Quote(value ?? "")}'", Severity: DependencyDiagnosticSeverity.Warning));
                     }
 
                     break;
@@ -311,7 +354,7 @@ public sealed partial class RequirementsFileParser
                     break;
                 default:
                     state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.UnknownOption, file, line,
-                        $"'{name}' is not a per-requirement option; ignored", Severity: DependencyDiagnosticSeverity.Warning));
+                        $"'{ManifestFiles.Quote(name)}' is not a per-requirement option; ignored", Severity: DependencyDiagnosticSeverity.Warning));
                     break;
             }
         }
@@ -377,13 +420,13 @@ public sealed partial class RequirementsFileParser
                 Text = text,
             });
             state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.VersionNotPep440, file, line,
-                $"'{text}' uses an environment variable that is not expanded; its version constraint is not checked",
+                $"'{ManifestFiles.Quote(text)}' uses an environment variable that is not expanded; its version constraint is not checked",
                 Severity: DependencyDiagnosticSeverity.Warning));
             return;
         }
 
         state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
-            $"cannot read requirement '{text}': {error.Message}", error.Column + columnOffset));
+            $"cannot read requirement '{ManifestFiles.Quote(text)}': {ManifestFiles.Quote(error.Message)}", error.Column + columnOffset));
     }
 
     private static void AddLocation(string text, int line, string file, RequirementSource source, State state, bool editable, IReadOnlyList<string> hashes, int columnOffset)
@@ -400,7 +443,7 @@ public sealed partial class RequirementsFileParser
             if (!MarkerExpression.TryParse(marker, out parsed, out var markerError))
             {
                 state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
-                    $"cannot read the marker of '{text}': {markerError.Message}"));
+                    $"cannot read the marker of '{ManifestFiles.Quote(text)}': {ManifestFiles.Quote(markerError.Message)}"));
                 return;
             }
         }
@@ -410,7 +453,7 @@ public sealed partial class RequirementsFileParser
         {
             var extra = location[space..].TrimStart();
             state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.RequirementInvalid, file, line,
-                $"cannot read requirement '{text}': unexpected '{extra}' after the URL or path (a marker needs ' ; ')", columnOffset + location.Length - extra.Length + 1));
+                $"cannot read requirement '{ManifestFiles.Quote(text)}': unexpected '{ManifestFiles.Quote(extra)}' after the URL or path (a marker needs ' ; ')", columnOffset + location.Length - extra.Length + 1));
             return;
         }
 
@@ -418,7 +461,7 @@ public sealed partial class RequirementsFileParser
         if (name is null)
         {
             state.Diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.NameUnknown, file, line,
-                $"'{location}' does not name its distribution (add '#egg=name' or write 'name @ {location}'); not checked",
+                $"'{ManifestFiles.Quote(location)}' does not name its distribution (add '#egg=name' or write 'name @ …'); not checked",
                 Severity: DependencyDiagnosticSeverity.Warning));
             return;
         }
@@ -569,6 +612,9 @@ public sealed partial class RequirementsFileParser
         public List<DependencyDiagnostic> Diagnostics { get; } = new();
 
         public List<string> FilesRead { get; } = new();
+
+        /// <summary>Includes followed so far (bounded by <see cref="MaxIncludedFiles"/>).</summary>
+        public int Includes { get; set; }
 
         /// <summary>The result, with entries reached twice through different includes listed once.</summary>
         public ManifestResult ToResult() => new(

@@ -44,7 +44,11 @@ public static class TableNameSources
             .Where(d => !string.IsNullOrWhiteSpace(d.TableListFile))
             .Select(d => (ITableNameSource)new FileSource(
                 Path.GetFullPath(Path.Combine(profile.BaseDirectory ?? root, d.TableListFile!)), d.TableListFile!, d.Name, profile.Gcp.Project)
-            { ProfileDataset = d.Name })
+            {
+                ProfileDataset = d.Name,
+                // A profile inside the audited root (its bqxaudit.yaml) is repository content: its files stay in the root.
+                ConfineTo = profile.BaseDirectory is null || Inventory.SafeFile.IsUnder(Path.GetFullPath(profile.BaseDirectory), Path.GetFullPath(root)) ? Path.GetFullPath(root) : null,
+            })
             .ToArray();
 
     /// <summary>The names of every source in turn.</summary>
@@ -167,13 +171,22 @@ public static class TableNameSources
         /// <summary>Set when the file is a dataset's tableListFile in the profile (for messages).</summary>
         public string? ProfileDataset { get; init; }
 
+        /// <summary>The folder the file must stay in (symbolic links resolved), or null for a file the user named.</summary>
+        public string? ConfineTo { get; init; }
+
         public IEnumerable<TableNameEntry> Read(IAuditHost host)
         {
             string text;
             try
             {
-                using var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-                text = reader.ReadToEnd();
+                // Only a regular file under the cap: a FIFO or /dev/zero named tables.txt is never opened.
+                text = Inventory.TextDecoding.Decode(Inventory.SafeFile.ReadAllBytes(path, ConfineTo, Inventory.SafeFile.DefaultMaxBytes), out _);
+            }
+            catch (Inventory.FileRefusedException e)
+            {
+                var what = ProfileDataset is null ? "table file" : $"tableListFile of dataset '{ProfileDataset}'";
+                host.WriteError(new BqxError(ErrorIds.FileUnreadable, BqxErrorCategory.ReadError, $"{what} {e.Refusal.Message}", Name));
+                return Array.Empty<TableNameEntry>();
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {

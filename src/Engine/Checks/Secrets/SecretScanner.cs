@@ -76,7 +76,7 @@ public static class SecretScanner
                 return found;
             }
 
-            bytes = File.ReadAllBytes(info.FullName);
+            bytes = Inventory.SafeFile.ReadAllBytes(info.FullName, root, MaxBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

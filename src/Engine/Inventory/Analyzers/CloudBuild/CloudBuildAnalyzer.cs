@@ -39,10 +39,10 @@ public sealed class CloudBuildAnalyzer : IScriptAnalyzer
         YamlNode? root;
         try
         {
-            var tooDeep = NestingBeyondLimit(source.Text);
-            if (tooDeep is { } mark)
+            // Depth only: this reader visits each node once, aliases included, so an alias bomb costs nothing here.
+            if (Configuration.YamlLimits.Check(source.Text, MaxNesting, maxNodes: long.MaxValue) is { } bound)
             {
-                Invalid(record, source, mark, $"nesting deeper than {MaxNesting} levels; not read further");
+                Invalid(record, source, bound.Start, bound.Message);
                 return;
             }
 
@@ -80,31 +80,6 @@ public sealed class CloudBuildAnalyzer : IScriptAnalyzer
         var line = (int)Math.Max(1, mark.Line);
         record.Findings.Add(new Finding("cloudbuild.invalid-yaml", FindingSeverity.Error,
             $"not valid YAML at line {line}, column {Math.Max(1, mark.Column)}: {detail}", source.LocationOfLine(line)));
-    }
-
-    /// <summary>The position where collections nest deeper than the limit, or null. Throws YamlException for bad syntax.</summary>
-    private static Mark? NestingBeyondLimit(string text)
-    {
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case MappingStart or SequenceStart:
-                    if (++depth > MaxNesting)
-                    {
-                        return parser.Current.Start;
-                    }
-
-                    break;
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
-            }
-        }
-
-        return null;
     }
 
     internal static int Line(YamlNode node) => (int)Math.Max(1, node.Start.Line);

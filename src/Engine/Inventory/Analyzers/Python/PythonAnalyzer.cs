@@ -17,6 +17,7 @@ public sealed class PythonAnalyzer : IScriptAnalyzer
     public void Analyze(SourceText source, ScriptRecord record, RepositoryIndex repository)
     {
         var tokens = PythonTokenizer.Tokenize(source.Text);
+        Python2Syntax.AddProblems(tokens);
         try
         {
             var analysis = new PythonFileAnalysis(source, tokens, repository);

@@ -53,6 +53,14 @@ public sealed partial class ShellAnalyzer : IScriptAnalyzer
         interpreter.Run(script, source.LineAt);
         ShellOperations.Collect(script, source, record);
 
+        if (script.UnterminatedQuote >= 0)
+        {
+            var quote = text[script.UnterminatedQuote] == '$' ? "$'" : text[script.UnterminatedQuote].ToString();
+            record.Findings.Add(new Finding("shell.unterminated-quote", FindingSeverity.Error,
+                $"the {quote} quote opened at line {source.LineAt(script.UnterminatedQuote)} is never closed: bash stops with \"unexpected EOF while looking for matching\" and runs none of the script",
+                source.Location(script.UnterminatedQuote)));
+        }
+
         var crlf = text.IndexOf("\r\n", StringComparison.Ordinal);
         if (crlf >= 0)
         {

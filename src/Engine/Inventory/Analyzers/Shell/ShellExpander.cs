@@ -126,7 +126,9 @@ internal sealed class ShellExpander
 
     private string? Evaluate(string expr, int depth)
     {
-        if (expr.StartsWith('~'))
+        // ${V:-${V:-…}} nests an evaluation per level, each copying the rest of the word: beyond a few
+        // levels the value is unknown, which keeps the work linear in the word's length.
+        if (depth > MaxDepth || expr.StartsWith('~'))
         {
             return null; // the home folder of whoever runs it
         }

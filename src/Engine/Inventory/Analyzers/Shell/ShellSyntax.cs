@@ -72,6 +72,9 @@ internal sealed class ShellLexer
     private readonly List<(string Delimiter, bool StripTabs)> heredocs = new();
     private int pos;
 
+    /// <summary>Where the first quote that is never closed opens (bash refuses the whole script), or -1.</summary>
+    private int unterminatedQuote = -1;
+
     private ShellLexer(string text, int start, int end)
     {
         this.text = text;
@@ -88,7 +91,7 @@ internal sealed class ShellLexer
         lexer.segments.Add(top);
         lexer.LexSegment(top, '\0', 0);
 
-        return new ShellLexResult(lexer.segments);
+        return new ShellLexResult(lexer.segments) { UnterminatedQuote = lexer.unterminatedQuote };
     }
 
     private void LexSegment(List<ShellToken> tokens, char terminator, int depth)
@@ -279,6 +282,11 @@ internal sealed class ShellLexer
     {
         word.MarkQuoted(pos);
         var close = text.IndexOf('\'', pos + 1, end - pos - 1);
+        if (close < 0)
+        {
+            Unterminated(pos);
+        }
+
         var stop = close < 0 ? end : close;
         for (var i = pos + 1; i < stop; i++)
         {
@@ -288,9 +296,18 @@ internal sealed class ShellLexer
         pos = close < 0 ? end : close + 1;
     }
 
+    private void Unterminated(int at)
+    {
+        if (unterminatedQuote < 0)
+        {
+            unterminatedQuote = at;
+        }
+    }
+
     private void ReadDoubleQuoted(WordBuilder word, int depth)
     {
         word.MarkQuoted(pos);
+        var open = pos;
         pos++;
         while (pos < end)
         {
@@ -330,6 +347,8 @@ internal sealed class ShellLexer
                     break;
             }
         }
+
+        Unterminated(open); // the text ended inside the quotes
     }
 
     private void ReadDollar(WordBuilder word, int depth)
@@ -356,6 +375,7 @@ internal sealed class ShellLexer
         {
             // ANSI-C quoting $'…': literal text, \' does not end it.
             word.MarkQuoted(pos);
+            var open = pos;
             pos += 2;
             while (pos < end && text[pos] != '\'')
             {
@@ -366,6 +386,11 @@ internal sealed class ShellLexer
 
                 word.AppendLiteral(text[pos], pos);
                 pos++;
+            }
+
+            if (pos >= end)
+            {
+                Unterminated(open);
             }
 
             pos = Math.Min(end, pos + 1);
@@ -581,7 +606,11 @@ internal sealed class ShellLexer
 }
 
 /// <summary>The token segments of one lexed text: the top level first, then one per command substitution.</summary>
-internal sealed record ShellLexResult(IReadOnlyList<List<ShellToken>> Segments);
+internal sealed record ShellLexResult(IReadOnlyList<List<ShellToken>> Segments)
+{
+    /// <summary>Offset of the first quote never closed (bash: "unexpected EOF while looking for matching"), or -1.</summary>
+    public int UnterminatedQuote { get; init; } = -1;
+}
 
 /// <summary>A simple command: its words (leading <c>NAME=value</c> assignments included), redirections removed.</summary>
 internal sealed class ShellCommand
@@ -635,8 +664,11 @@ internal sealed class ShellScript
         }
 
         var ordered = commands.OrderBy(c => c.Offset).ToList();
-        return new ShellScript(ordered, functions, firstPipe);
+        return new ShellScript(ordered, functions, firstPipe) { UnterminatedQuote = lexed.UnterminatedQuote };
     }
+
+    /// <summary>Offset of the first quote that is never closed, or -1.</summary>
+    public int UnterminatedQuote { get; private init; } = -1;
 
     /// <summary>Adds the segment's commands; returns the offset of its first pipe, or -1.</summary>
     private static int ParseSegment(List<ShellToken> tokens, bool topLevel, List<ShellCommand> commands, HashSet<string> functions)
