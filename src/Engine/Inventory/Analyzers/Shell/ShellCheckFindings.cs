@@ -66,7 +66,11 @@ public sealed class ShellCheckFindings : ICrossFileCheck
 
     public void Check(IReadOnlyList<ScriptRecord> records, RepositoryIndex repository)
     {
-        var scripts = records.Where(r => r.Kind == ScriptKind.Shell && r.Status != ScriptStatus.Missing).ToList();
+        // ShellCheck opens the files itself: hand it only those our own safe read would open (regular
+        // files inside the root, under the size cap), never a link to /dev/zero or a FIFO.
+        var scripts = records.Where(r => r.Kind == ScriptKind.Shell && r.Status != ScriptStatus.Missing
+                && SafeFile.Check(Path.Combine(repository.Root, r.Path), repository.Root, SafeFile.DefaultMaxBytes) is null)
+            .ToList();
         if (scripts.Count == 0)
         {
             return;
