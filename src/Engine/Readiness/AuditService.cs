@@ -218,7 +218,7 @@ public sealed class AuditService
     }
 
     /// <summary>Every finding through the rule table, plus the areas the run could not measure.</summary>
-    private static List<Blocker> Blockers(AuditOptions options, AuditResult result, IReadOnlyList<object> extra)
+    private List<Blocker> Blockers(AuditOptions options, AuditResult result, IReadOnlyList<object> extra)
     {
         var findings = new List<object>();
         findings.AddRange(result.Scripts);
@@ -226,7 +226,7 @@ public sealed class AuditService
         findings.AddRange(result.Dependencies);
         findings.AddRange(result.RenamePlan);
         findings.AddRange(extra);
-        return BlockerService.ForAudit(options.Profile).Evaluate(findings).ToList();
+        return BlockerService.ForAudit(options.Profile, host.Dialect).Evaluate(findings).ToList();
     }
 
     private static IEnumerable<object> ScopeAndCostBlockers(PhaseReadiness readiness, AuditProfile profile)

@@ -59,7 +59,7 @@ public static class ReportExporter
             throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
                 existing.Any(Directory.Exists)
                     ? $"{existing.First(Directory.Exists)} is a folder; a report cannot be written there"
-                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use -Force (--force) to replace them",
+                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use {host.Dialect.Option(BqxOption.Force)} to replace them",
                 existing[0]));
         }
 

@@ -214,7 +214,7 @@ public class ExampleReportTests
     {
         var md = Md(Deliverable.PhaseReadiness);
 
-        foreach (var question in ExampleResult.Readiness.Answers.Keys)
+        foreach (var question in ExampleResult.Readiness.Questions.Values)
         {
             Assert.Contains($"**{question}**", md);
         }

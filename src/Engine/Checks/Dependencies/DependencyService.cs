@@ -398,14 +398,14 @@ public sealed class DependencyService
         return env;
     }
 
-    private static void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
+    private void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
     {
         var where = string.Join(", ", decls.Select(d => d.Location).Distinct());
         if (installed is null)
         {
             record.Status = DependencyStatus.NotVerified;
             record.Evidence.Add(new Evidence("file", decls.FirstOrDefault()?.Location ?? record.Location ?? "",
-                $"declared in {where}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
+                $"declared in {where}; installation not checked: pass {host.Dialect.Option(BqxOption.PythonPath)} or {host.Dialect.Option(BqxOption.SitePackages)}"));
             return;
         }
 
