@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using BqxAudit.Readiness;
+
+namespace BqxAudit.Cmdlets;
+
+/// <summary>A root cmdlet that can ask Google Cloud: -Offline, -ProjectId, -CredentialPath.</summary>
+public abstract class BqxCloudCmdlet : BqxRootCmdlet
+{
+    /// <summary>Make no cloud calls: every cloud fact is NotVerified, with the reason.</summary>
+    [Parameter]
+    public virtual SwitchParameter Offline { get; set; }
+
+    /// <summary>The Google Cloud project id (overrides the profile's gcp.project and BQXAUDIT_PROJECT).</summary>
+    [Parameter]
+    public string? ProjectId { get; set; }
+
+    /// <summary>A service-account key file (JSON); else Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, the gcloud ADC file, the metadata server).</summary>
+    [Parameter]
+    public virtual string? CredentialPath { get; set; }
+
+    private protected override string? ProfileProjectId => ProjectId;
+
+    /// <summary>The key file resolved through the provider (pipeline thread), or null.</summary>
+    private protected string? ResolvedCredentialPath { get; private set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        ResolvedCredentialPath = ResolveOptional(CredentialPath);
+        Debug($"offline {Offline.IsPresent}; project {ProjectId ?? "(from the profile)"}; credentials {(ResolvedCredentialPath is null ? "Application Default Credentials" : "key file " + ResolvedCredentialPath)}; " +
+              $"endpoint override {Environment.GetEnvironmentVariable("BQXAUDIT_GCP_ENDPOINT") ?? "(none)"}");
+    }
+
+    /// <summary>The whole audit's options for a root (Get-BqxBlocker, Test-BqxPhaseReadiness, Invoke-BqxAudit); paths already resolved.</summary>
+    private protected AuditOptions AuditOptionsFor(string root, CmdletHost host, string? phase, DateTimeOffset? start = null, DateTime? date = null,
+        string? pythonPath = null, string? sitePackages = null) => new()
+    {
+        Root = root,
+        Profile = LoadProfile(root, host),
+        Phase = phase,
+        StartDate = start,
+        Date = date is { } d ? DateOnly.FromDateTime(d) : null,
+        Offline = Offline,
+        CredentialPath = ResolvedCredentialPath,
+        PythonPath = pythonPath,
+        SitePackages = sitePackages,
+    };
+}
