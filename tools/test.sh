@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, second command; .ci/run calls it). Restores the packages and the
 # local tools (pwsh 7.6.9 from .config/dotnet-tools.json; Pester is a PackageDownload of the
-# test project), builds and stages the module, installs the PowerShell syntax checker, runs every
-# xunit test (engine, CLI, cmdlet metadata, fake-GCP), then the Pester suite in pwsh against the
-# staged module. Benchmarks are not run.
+# test project), builds and stages the module (with its generated help), runs every xunit test
+# (engine, CLI, fake-GCP, the load context and model conventions), then the Pester suite in pwsh
+# against the staged module: cmdlets, help, views, completion, round trips, and the PowerShell
+# parser over every .ps1/.psd1 of the repository. Benchmarks are not run.
 # Ends with one line "N passed, M failed" for the whole run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +24,6 @@ pester_manifest="${packages%/}/pester/5.7.1/tools/Pester.psd1"
 [ -f "$pester_manifest" ] || fail "Pester 5.7.1 was not restored ($pester_manifest)"
 step "build (stages out/BqxAudit)"
 dotnet build BqxAudit.slnx -c "$configuration" --no-restore --nologo -warnaserror || fail "dotnet build"
-step "PowerShell syntax checker (tree-sitter, WASM)"
-if [ -f tools/package.json ]; then
-  (cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || fail "npm ci in tools/"
-fi
 
 step "xunit"
 dotnet test tests/Unit -c "$configuration" --no-build --nologo \
