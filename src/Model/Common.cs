@@ -17,7 +17,16 @@ internal static class Flat
         items is null ? "" : string.Join(separator, items.Select(i => i?.ToString()).Where(t => !string.IsNullOrEmpty(t)));
 
     public static string Join<TValue>(IEnumerable<KeyValuePair<string, TValue>>? pairs) =>
-        pairs is null ? "" : string.Join("; ", pairs.Select(kv => $"{kv.Key}={kv.Value}"));
+        pairs is null ? "" : string.Join("; ", pairs.Select(kv => $"{kv.Key}={Text(kv.Value)}"));
+
+    /// <summary>A value as text: a list's items joined with commas, anything else its ToString().</summary>
+    public static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(Text)),
+        _ => value.ToString() ?? "",
+    };
 }
 
 /// <summary>One piece of evidence: where a fact was measured and what was seen. Secrets are redacted before they get here.</summary>
