@@ -32,10 +32,25 @@ internal static class CompletionProfile
         }
     }
 
-    /// <summary>The session's file-system location (the completer runs on the pipeline thread of the runspace).</summary>
-    public static string CurrentLocation() =>
-        System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath
-        ?? Environment.CurrentDirectory;
+    /// <summary>The session's file-system location: asked of the running session (its proxy is busy while Tab completes).</summary>
+    public static string CurrentLocation()
+    {
+        try
+        {
+            using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            shell.AddCommand(@"Microsoft.PowerShell.Management\Get-Location").AddParameter("PSProvider", "FileSystem");
+            if (shell.Invoke<PathInfo>().FirstOrDefault() is { } location)
+            {
+                return location.ProviderPath;
+            }
+        }
+        catch (Exception e) when (e is RuntimeException or InvalidOperationException)
+        {
+            // no session to ask (a completer called from outside one): the process's folder
+        }
+
+        return Environment.CurrentDirectory;
+    }
 
     public static IEnumerable<CompletionResult> Matching(string word, IEnumerable<(string Value, string Tip)> candidates)
     {

@@ -91,7 +91,7 @@ Describe 'Get-BqxRenamePlan' {
     }
 
     It 'plans the profile listings of -LiteralPath, and a -TableFile' {
-        @(Get-BqxRenamePlan -LiteralPath $example -Offline).Count | Should -Be 123
+        @(Get-BqxRenamePlan -LiteralPath $example -Offline -Profile bqx-ml-v3).Count | Should -Be 123
         $file = Join-Path $TestDrive 'plan-names.txt'
         Set-Content -LiteralPath $file -Value 'bqx_ml_v3_features_v2.cov_agg_idx_gbpusd_eurusd'
 
@@ -146,7 +146,7 @@ Describe 'Get-BqxDependency' {
     It 'takes -InputObject and -LiteralPath' {
         $records = @(Get-BqxScriptInventory -Path $example)
 
-        @(Get-BqxDependency -InputObject $records -Offline -Type SystemTool).Count | Should -Be @(Get-BqxDependency -LiteralPath $example -Offline -Type SystemTool).Count
+        @(Get-BqxDependency -InputObject $records -Offline -Type SystemTool).Count | Should -Be @(Get-BqxDependency -LiteralPath $example -Offline -Type SystemTool -Profile (Join-Path $example 'bqxaudit.yaml')).Count
     }
 
     It 'reads the installed versions from -SitePackages' {
