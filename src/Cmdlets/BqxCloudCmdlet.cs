@@ -46,3 +46,21 @@ public abstract class BqxCloudCmdlet : BqxRootCmdlet
         SitePackages = sitePackages,
     };
 }
+
+/// <summary>
+/// A cloud cmdlet that reaches the cloud only when it audits a root itself (-Path, -LiteralPath): with input
+/// of its own — table names, a table file, piped findings — there is nothing to ask the cloud, so -Offline
+/// and -CredentialPath are offered only in the root sets (Get-BqxBlocker, Test-BqxNamingCompliance, Get-BqxRenamePlan).
+/// </summary>
+public abstract class BqxRootCloudCmdlet : BqxCloudCmdlet
+{
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public override SwitchParameter Offline { get; set; }
+
+    /// <inheritdoc/>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public override string? CredentialPath { get; set; }
+}

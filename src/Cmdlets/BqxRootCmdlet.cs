@@ -137,6 +137,17 @@ public abstract class BqxRootCmdlet : BqxCmdlet
         return roots;
     }
 
+    /// <summary>
+    /// Piped findings grouped by the root whose profile judges them: -Path when given (its first folder),
+    /// else each finding's own Root, else the current location. Pipeline thread only.
+    /// </summary>
+    private protected List<(string Root, List<T> Items)> GroupByRoot<T>(IEnumerable<T> items, Func<T, string?> rootOf)
+    {
+        var given = Path is null ? null : ResolveRoots().FirstOrDefault();
+        var current = ResolveLiteral(".");
+        return items.GroupBy(i => given ?? rootOf(i) ?? current).Select(g => (g.Key, g.ToList())).ToList();
+    }
+
     /// <summary>Audits each root as its own unit; returns how many failed.</summary>
     private protected int ForEachRoot(IEnumerable<string> roots, Action<CmdletHost, string> audit)
     {

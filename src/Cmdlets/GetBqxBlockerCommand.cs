@@ -26,7 +26,7 @@ namespace BqxAudit.Cmdlets;
 /// <seealso href="about_BqxAudit">about_BqxAudit</seealso>
 [Cmdlet(VerbsCommon.Get, "BqxBlocker", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(Blocker))]
-public sealed class GetBqxBlockerCommand : BqxCloudCmdlet
+public sealed class GetBqxBlockerCommand : BqxRootCloudCmdlet
 {
     private readonly List<(object Finding, string? Root)> piped = new();
 
@@ -45,16 +45,6 @@ public sealed class GetBqxBlockerCommand : BqxCloudCmdlet
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(PhaseCompleter))]
     public string? Phase { get; set; }
-
-    /// <inheritdoc/>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override SwitchParameter Offline { get; set; }
-
-    /// <inheritdoc/>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override string? CredentialPath { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -112,15 +102,13 @@ public sealed class GetBqxBlockerCommand : BqxCloudCmdlet
             return;
         }
 
-        var fallback = Path is null ? null : ResolveRoots().FirstOrDefault();
-        var current = ResolveLiteral(".");
-        foreach (var group in piped.GroupBy(p => fallback ?? p.Root ?? current).ToList())
+        foreach (var (groupRoot, findings) in GroupByRoot(piped, p => p.Root))
         {
-            ForEachRoot(new[] { group.Key }, (host, root) =>
+            ForEachRoot(new[] { groupRoot }, (host, root) =>
             {
                 var service = BlockerService.ForAudit(LoadProfile(root, host), host.Dialect);
-                var blockers = service.EvaluateAny(group.Select(p => p.Finding));
-                host.WriteDebug($"{root}: {group.Count()} findings → {blockers.Count} blockers");
+                var blockers = service.EvaluateAny(findings.Select(p => p.Finding));
+                host.WriteDebug($"{root}: {findings.Count} findings → {blockers.Count} blockers");
                 foreach (var blocker in blockers)
                 {
                     host.Emit(OutputRoots.Stamp(blocker, root));

@@ -89,8 +89,7 @@ public sealed class GetBqxDependencyCommand : BqxCloudCmdlet
     {
         if (ParameterSetName == InputSet && piped.Count > 0)
         {
-            var fallback = Path is null ? null : ResolveRoots().FirstOrDefault();
-            Analyze(piped.GroupBy(r => fallback ?? r.Root ?? ResolveLiteral(".")).Select(g => (g.Key, (IReadOnlyList<ScriptRecord>?)g.ToList())));
+            Analyze(GroupByRoot(piped, r => r.Root).Select(g => (g.Root, (IReadOnlyList<ScriptRecord>?)g.Items)));
         }
     }
 

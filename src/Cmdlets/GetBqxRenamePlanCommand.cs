@@ -25,7 +25,7 @@ namespace BqxAudit.Cmdlets;
 /// <seealso href="about_BqxAudit">about_BqxAudit</seealso>
 [Cmdlet(VerbsCommon.Get, "BqxRenamePlan", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(RenamePlanItem))]
-public sealed class GetBqxRenamePlanCommand : BqxCloudCmdlet
+public sealed class GetBqxRenamePlanCommand : BqxRootCloudCmdlet
 {
     private const string FileSet = "File";
     private readonly List<NamingResult> piped = new();
@@ -62,16 +62,6 @@ public sealed class GetBqxRenamePlanCommand : BqxCloudCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Plan the profile's listings without asking BigQuery (only when neither names nor a file are given).</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override SwitchParameter Offline { get; set; }
-
-    /// <inheritdoc/>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override string? CredentialPath { get; set; }
-
     protected override void ProcessRecord()
     {
         switch (ParameterSetName)
@@ -107,9 +97,7 @@ public sealed class GetBqxRenamePlanCommand : BqxCloudCmdlet
         else if (ParameterSetName == InputSet && piped.Count > 0)
         {
             // Results are planned with the profile of the root they were classified under (-Path, when given, wins).
-            var fallback = Path is null ? null : ResolveRoots().FirstOrDefault();
-            var groups = piped.GroupBy(r => fallback ?? r.Root ?? ResolveLiteral("."));
-            Plan(groups.Select(g => (g.Key, (IReadOnlyList<NamingResult>?)g.ToList())), null);
+            Plan(GroupByRoot(piped, r => r.Root).Select(g => (g.Root, (IReadOnlyList<NamingResult>?)g.Items)), null);
         }
     }
 

@@ -25,7 +25,7 @@ namespace BqxAudit.Cmdlets;
 /// <seealso href="about_BqxAudit">about_BqxAudit</seealso>
 [Cmdlet(VerbsDiagnostic.Test, "BqxNamingCompliance", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(NamingResult))]
-public sealed class TestBqxNamingComplianceCommand : BqxCloudCmdlet
+public sealed class TestBqxNamingComplianceCommand : BqxRootCloudCmdlet
 {
     private const string NamesSet = "Names";
     private const string FileSet = "File";
@@ -56,16 +56,6 @@ public sealed class TestBqxNamingComplianceCommand : BqxCloudCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(MandateCompleter))]
     public string? Mandate { get; set; }
-
-    /// <summary>List the profile's datasets without asking BigQuery (only when no names or file are given; otherwise there is nothing to list).</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override SwitchParameter Offline { get; set; }
-
-    /// <inheritdoc/>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public override string? CredentialPath { get; set; }
 
     protected override void ProcessRecord()
     {

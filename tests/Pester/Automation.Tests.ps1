@@ -193,6 +193,29 @@ Describe 'Progress, verbose and debug' {
     }
 }
 
+Describe 'Stopping' {
+    It 'stops a long inventory within seconds when the pipeline is stopped (Ctrl+C), and writes nothing after' {
+        $big = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'big/scripts') -Force
+        foreach ($i in 1..4000) { [System.IO.File]::WriteAllText((Join-Path $big "job_$i.py"), "import os`nimport sys`nprint(os.getcwd(), sys.argv)`n") }
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModuleManifest'; Get-BqxScriptInventory -Path '$(Split-Path -Parent $big)' -Profile bqx-ml-v3")
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not ($ps.Streams.Progress | Where-Object StatusDescription -Match '^\d+ of \d+ files$') -and -not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $watch.Stop()
+        $state = $ps.InvocationStateInfo.State
+        $ps.Dispose()
+
+        $state | Should -Be 'Stopped' -Because 'the inventory was still running when it was stopped'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $output.Count | Should -BeLessThan 4000
+    }
+}
+
 Describe 'Remedies in the caller''s dialect' {
     It 'names cmdlets and parameters in PowerShell, commands and flags in the CLI' {
         $pwsh = Get-BqxBlocker -Path $example -Offline | Where-Object Rule -EQ 'infra.not-verified' | Select-Object -First 1

@@ -112,6 +112,10 @@ Describe 'Nested values as text' {
         @{ Name = 'Invocation'; Get = { ($audit.Scripts.Invocations)[0] }; Pattern = '^\S+.*\(line \d+\)$' }
         @{ Name = 'PhaseTaskRef'; Get = { ($audit.Scripts.PhaseTasks)[0] }; Pattern = '^M008-4C: ' }
         @{ Name = 'NamingSummaryRow'; Get = { $audit.NamingSummary.Rows[0] }; Pattern = '^\w+ \w+ \S+ \d+$' }
+        @{ Name = 'NamingSummary'; Get = { $audit.NamingSummary }; Pattern = '^M008: 123 names - Compliant \d+, NonCompliant \d+, Exempt \d+, NoRule \d+' }
+        @{ Name = 'FlagRecord'; Get = { ($audit.Scripts.Flags)[0] }; Pattern = '^(--?[\w-]+(/--?[\w-]+)*|\w+)( \(required\))?$' }
+        @{ Name = 'PackageInstall'; Get = { ($audit.Scripts.PipInstalls)[0] }; Pattern = '^\S.* \(line \d+\)$' }
+        @{ Name = 'NameTemplate'; Get = { ($audit.Scripts.NameTemplates)[0] }; Pattern = '^\S*\{.*\}\S* \(line \d+\)$' }
     ) {
         $value = & $Get
         $value.GetType().Name | Should -Be $Name

@@ -83,7 +83,8 @@ public static class MamlWriter
     private static XElement Description(IEnumerable<string> paras) =>
         new(Maml + "description", paras.Select(p => new XElement(Maml + "para", p)));
 
-    private static (int, int, string) Order(ParameterHelp p) => (p.Sets.Select(s => s.Position ?? int.MaxValue).Min(), p.Sets.Any(s => s.Mandatory) ? 0 : 1, "");
+    /// <summary>Positional parameters first, then mandatory ones, then the rest in declaration order (OrderBy is stable).</summary>
+    private static (int, int) Order(ParameterHelp p) => (p.Sets.Select(s => s.Position ?? int.MaxValue).Min(), p.Sets.Any(s => s.Mandatory) ? 0 : 1);
 
     private static (int, int) Order(ParameterHelp p, string set) => p.In(set) is { } e ? (e.Position ?? int.MaxValue, e.Mandatory ? 0 : 1) : (int.MaxValue, 1);
 
