@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BqxAudit.Hosting;
 using BqxAudit.Readiness;
 
 namespace BqxAudit.Cmdlets;
@@ -29,6 +30,16 @@ public abstract class BqxCloudCmdlet : BqxRootCmdlet
         ResolvedCredentialPath = ResolveOptional(CredentialPath);
         Debug($"offline {Offline.IsPresent}; project {ProjectId ?? "(from the profile)"}; credentials {(ResolvedCredentialPath is null ? "Application Default Credentials" : "key file " + ResolvedCredentialPath)}; " +
               $"endpoint override {Environment.GetEnvironmentVariable("BQXAUDIT_GCP_ENDPOINT") ?? "(none)"}");
+    }
+
+    /// <summary>-PythonPath and -SitePackages both say where the installed packages are: one of them, or a terminating error.</summary>
+    private protected void RejectBoth(string? pythonPath, string? sitePackages)
+    {
+        if (pythonPath is not null && sitePackages is not null)
+        {
+            ThrowTerminatingError(ErrorRecords.From(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
+                "-PythonPath and -SitePackages both say where the installed packages are: give one", "SitePackages")));
+        }
     }
 
     /// <summary>The whole audit's options for a root (Get-BqxBlocker, Test-BqxPhaseReadiness, Invoke-BqxAudit); paths already resolved.</summary>

@@ -63,7 +63,7 @@ public abstract class BqxCmdlet : PSCmdlet, IDisposable
             // Ctrl+C: PowerShell is already stopping the pipeline.
             throw new PipelineStoppedException();
         }
-        catch (Exception e) when (e is not PipelineStoppedException and not ActionPreferenceStopException and not RuntimeException)
+        catch (Exception e) when (e is not RuntimeException) // PowerShell's own (a stopped pipeline, -ErrorAction Stop) pass through
         {
             host.CompleteProgress();
             var error = new BqxError(ErrorIds.Internal, BqxErrorCategory.NotSpecified, $"internal error: {e.GetType().Name}: {e.Message}", target?.ToString());

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using BqxAudit.Checks.Dependencies;
-using BqxAudit.Hosting;
 using BqxAudit.Model;
 
 namespace BqxAudit.Cmdlets;
@@ -54,11 +53,7 @@ public sealed class GetBqxDependencyCommand : BqxCloudCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (PythonPath is not null && SitePackages is not null)
-        {
-            ThrowTerminatingError(ErrorRecords.From(new BqxError(ErrorIds.InputInvalid, BqxErrorCategory.InvalidArgument,
-                "-PythonPath and -SitePackages both say where the installed packages are: give one", "SitePackages")));
-        }
+        RejectBoth(PythonPath, SitePackages);
 
         pythonPath = ResolveOptional(PythonPath);
         sitePackages = ResolveOptional(SitePackages);

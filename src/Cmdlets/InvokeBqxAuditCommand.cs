@@ -67,6 +67,12 @@ public sealed class InvokeBqxAuditCommand : BqxCloudCmdlet
     [Parameter(Mandatory = true, ParameterSetName = InputSet, ValueFromPipeline = true, DontShow = true)]
     public PSObject[]? InputObject { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        RejectBoth(PythonPath, SitePackages);
+    }
+
     protected override void ProcessRecord()
     {
         var python = ResolveOptional(PythonPath);

@@ -91,6 +91,10 @@ Describe 'Invoke-BqxAudit' {
         ($byPython.Dependencies | Where-Object Name -EQ polars).VersionInstalled | Should -Contain '0.20.3'
     }
 
+    It 'refuses -PythonPath with -SitePackages before it audits' {
+        { Invoke-BqxAudit -Path $example -Offline -PythonPath x -SitePackages y -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.InputInvalid,BqxAudit.Cmdlets.InvokeBqxAuditCommand'
+    }
+
     It 'takes a folder through -InputObject, and repeats exactly with -Date' {
         $a = Invoke-BqxAudit -InputObject ([pscustomobject]@{ LiteralPath = $example }) -Offline -Date '2025-12-13'
 
