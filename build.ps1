@@ -4,7 +4,8 @@
     Builds BqxAudit, stages the module in out/BqxAudit/, and optionally tests or benchmarks it.
 .DESCRIPTION
     The single pwsh entry point. Staging is the StageModule MSBuild target of src/Cmdlets, which
-    runs after every build, so this script and .ci/run stage the module the same way.
+    runs after every build (and generates the help), so this script and .ci/run stage the module
+    the same way.
 .EXAMPLE
     ./build.ps1
     Import-Module ./out/BqxAudit/BqxAudit.psd1
@@ -17,7 +18,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Run every test: xunit (through tools/test.sh, which also runs the syntax check) and Pester.
+    # Run every test through tools/test.sh: xunit, then Pester in pwsh 7.6.9 (which also parses every script).
     [switch] $Test,
 
     # Run the benchmarks in benchmarks/ (slow; never part of CI).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The test command (README, second command; .ci/run calls it). Restores the packages and the
 # local tools (pwsh 7.6.9 from .config/dotnet-tools.json; Pester is a PackageDownload of the
-# test project), installs ShellCheck and Chromium when missing (as root with apt-get; tests that need them
-# fail without them), builds and stages the module, installs the PowerShell syntax checker, runs every
-# xunit test (engine, CLI, cmdlet metadata, fake-GCP), then the Pester suite in pwsh against the
-# staged module. Benchmarks are not run.
+# test project), installs the system packages the tests need when missing (ShellCheck, Chromium,
+# GNU time; as root with apt-get — tests that need them fail without them), builds and stages the
+# module (with its generated help), runs every xunit test (engine, CLI, fake-GCP, hostile inputs,
+# the load context and model conventions), then the Pester suite in pwsh against the staged module:
+# cmdlets, help, views, completion, round trips, and the PowerShell parser over every .ps1/.psd1 of
+# the repository. Benchmarks are not run.
 # Ends with one line "N passed, M failed" for the whole run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +18,11 @@ mkdir -p "$results"
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-step "system packages the tests need (ShellCheck, Chromium)"
+step "system packages the tests need (ShellCheck, Chromium, GNU time)"
 need=()
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/bin/time ] || need+=(time)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq "${need[@]}") >/dev/null \
@@ -37,16 +40,6 @@ pester_manifest="${packages%/}/pester/5.7.1/tools/Pester.psd1"
 [ -f "$pester_manifest" ] || fail "Pester 5.7.1 was not restored ($pester_manifest)"
 step "build (stages out/BqxAudit)"
 dotnet build BqxAudit.slnx -c "$configuration" --no-restore --nologo -warnaserror || fail "dotnet build"
-step "PowerShell syntax checker (tree-sitter, WASM)"
-if [ -f tools/package.json ]; then
-  (cd tools && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || fail "npm ci in tools/"
-fi
-
-step "GNU time (the hostile cases measure peak memory with it; without it they sample /proc)"
-if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get install -y -qq time || (apt-get update -qq && apt-get install -y -qq time)) >/dev/null 2>&1 \
-    || echo "GNU time could not be installed; peak memory is sampled from /proc"
-fi
 
 step "xunit"
 dotnet test tests/Unit -c "$configuration" --no-build --nologo \

@@ -151,7 +151,7 @@ internal sealed class ReadinessCommand
             o.WriteLine();
             o.WriteLine($"Critical path {r.CriticalPathHours}; planned start {r.StartDate:yyyy-MM-dd HH:mm}, earliest start {r.EarliestStart:yyyy-MM-dd HH:mm zzz}; cost {r.Cost?.ToString() ?? "n/a"} vs budget {r.Budget?.ToString() ?? "none"}");
             o.WriteLine();
-            foreach (var (question, answer) in r.Answers)
+            foreach (var (question, answer) in ReadinessQuestions.Ordered(r.Answers))
             {
                 o.WriteLine(question);
                 o.WriteLine("   " + answer);

@@ -20,17 +20,19 @@ internal sealed class CliHost : IAuditHost
 
     public int ErrorCount { get; private set; }
 
+    public CommandDialect Dialect => CommandDialect.Cli;
+
     public void WriteVerbose(string message)
     {
         if (verbose)
         {
-            lock (gate) error.WriteLine($"VERBOSE: {message}");
+            lock (gate) error.WriteLine($"VERBOSE: {Dialect.Format(message)}");
         }
     }
 
     public void WriteWarning(string message)
     {
-        lock (gate) error.WriteLine($"WARNING: {message}");
+        lock (gate) error.WriteLine($"WARNING: {Dialect.Format(message)}");
     }
 
     public void WriteError(BqxError e)
@@ -38,7 +40,7 @@ internal sealed class CliHost : IAuditHost
         lock (gate)
         {
             ErrorCount++;
-            error.WriteLine($"ERROR: {e} [{e.ErrorId}]");
+            error.WriteLine($"ERROR: {Dialect.Format(e.ToString())} [{e.ErrorId}]");
         }
     }
 

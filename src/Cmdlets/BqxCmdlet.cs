@@ -1,40 +1,15 @@
 using System.Management.Automation;
-using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 
 namespace BqxAudit.Cmdlets;
 
 /// <summary>
-/// What every BqxAudit cmdlet shares: the common parameters (-Profile, -Offline, -ProjectId,
-/// -CredentialPath, -TimeoutSec), Ctrl+C → cancellation, and the mapping of terminating engine errors.
+/// What every BqxAudit cmdlet shares: Ctrl+C → cancellation, the engine's host (<see cref="CmdletHost"/>),
+/// the mapping of engine errors to ErrorRecords, and the error for piped objects a cmdlet cannot use.
 /// </summary>
 public abstract class BqxCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
-
-    /// <summary>Profile file, or the name of an embedded profile (default: bqxaudit.yaml at the root, else bqx-ml-v3).</summary>
-    [Parameter]
-    public string? Profile { get; set; }
-
-    /// <summary>Make no cloud calls; cloud facts are NotVerified.</summary>
-    [Parameter]
-    public SwitchParameter Offline { get; set; }
-
-    /// <summary>Google Cloud project id (overrides the profile and BQXAUDIT_PROJECT).</summary>
-    [Parameter]
-    public string? ProjectId { get; set; }
-
-    /// <summary>Service-account key file; else Application Default Credentials.</summary>
-    [Parameter]
-    public string? CredentialPath { get; set; }
-
-    /// <summary>Deadline of the cloud phase in seconds (default 60); what is not measured by then is NotVerified.</summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    public int? TimeoutSec { get; set; }
-
-    /// <summary>Cloud timing with the -TimeoutSec deadline.</summary>
-    private protected BqxAudit.Cloud.GcpHttpOptions CloudHttp => BqxAudit.Cloud.GcpHttpOptions.Default.WithDeadline(TimeoutSec);
 
     protected CancellationToken Cancellation => stopping.Token;
 
@@ -57,50 +32,62 @@ public abstract class BqxCmdlet : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Resolves a user path through the session's provider (so <c>~</c>, relative paths and PSDrives work).</summary>
+    /// <summary>Resolves a user path through the session's provider (so <c>~</c>, relative paths and PSDrives work). Pipeline thread only.</summary>
     protected string ResolveLiteral(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
-    protected AuditProfile LoadProfile(string root)
-    {
-        var profile = Profile is not null && ProfileLoader.IsFileReference(Profile) ? ResolveLiteral(Profile) : Profile;
-        return ProfileLoader.Load(new ProfileRequest { Profile = profile, Root = root, ProjectId = ProjectId });
-    }
+    /// <summary>A path parameter resolved on the pipeline thread, or null when not given.</summary>
+    protected string? ResolveOptional(string? path) => path is null ? null : ResolveLiteral(path);
 
-    /// <summary>The whole audit's options from the common parameters and the given ones (Get-BqxBlocker, Test-BqxPhaseReadiness, Invoke-BqxAudit).</summary>
-    private protected BqxAudit.Readiness.AuditOptions AuditOptionsFor(string root, string? phase, DateTimeOffset? start = null, DateTime? date = null,
-        string? pythonPath = null, string? sitePackages = null) => new()
+    /// <summary>
+    /// Runs one unit of work — one root, one batch of piped findings — through a new host. An engine error
+    /// about what the user gave (a bad profile, a missing root) is a non-terminating error naming that unit,
+    /// so the other units go on; <c>-ErrorAction Stop</c> stops there. Returns false when the unit failed.
+    /// A bug (any other exception) stops the command with <c>BqxAudit.Internal</c>.
+    /// </summary>
+    private protected bool RunUnit(object? target, Action<CmdletHost> body)
     {
-        Root = root,
-        Profile = LoadProfile(root),
-        Phase = phase,
-        StartDate = start,
-        Date = date is { } d ? DateOnly.FromDateTime(d) : null,
-        Offline = Offline,
-        CredentialPath = CredentialPath is null ? null : ResolveLiteral(CredentialPath),
-        Http = CloudHttp,
-        PythonPath = pythonPath is null ? null : ResolveLiteral(pythonPath),
-        SitePackages = sitePackages is null ? null : ResolveLiteral(sitePackages),
-    };
-
-    /// <summary>Runs an engine call; a terminating engine error becomes a terminating ErrorRecord with its stable id.</summary>
-    private protected void Run(CmdletHost host, Action body)
-    {
+        using var host = new CmdletHost(this, Cancellation);
         try
         {
-            body();
+            host.Execute(() => body(host));
+            return true;
         }
         catch (BqxException e)
         {
-            host.Flush();
-            ThrowTerminatingError(ErrorRecords.From(e.Error, e));
+            host.CompleteProgress();
+            WriteError(ErrorRecords.From(e.Error, e, e.Error.Target ?? target));
+            return false;
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             // Ctrl+C: PowerShell is already stopping the pipeline.
+            throw new PipelineStoppedException();
         }
-        finally
+        catch (Exception e) when (e is not RuntimeException) // PowerShell's own (a stopped pipeline, -ErrorAction Stop) pass through
         {
-            host.Flush();
+            host.CompleteProgress();
+            var error = new BqxError(ErrorIds.Internal, BqxErrorCategory.NotSpecified, $"internal error: {e.GetType().Name}: {e.Message}", target?.ToString());
+            ThrowTerminatingError(ErrorRecords.From(error, e, target));
+            return false;
         }
     }
+
+    /// <summary>
+    /// The non-terminating error for a piped object this cmdlet cannot use: a silent zero would read as
+    /// "nothing found". The message names the object's type and what the cmdlet takes instead.
+    /// </summary>
+    private protected void WriteUnusable(PSObject item, string takes)
+    {
+        var type = TypeName(item);
+        var error = new BqxError(ErrorIds.InputNotSupported, BqxErrorCategory.InvalidType,
+            $"{MyInvocation.MyCommand.Name} cannot use a {type} from the pipeline: it takes {takes}.");
+        WriteError(ErrorRecords.From(error, new PSArgumentException(error.Message), item));
+    }
+
+    /// <summary>The type a person would name: the .NET type, or a custom object's first type name (<c>Deserialized.BqxAudit.Model.Blocker</c>, CSV rows' <c>System.Management.Automation.PSCustomObject</c>).</summary>
+    internal static string TypeName(PSObject item) =>
+        item.BaseObject is PSCustomObject ? item.TypeNames.FirstOrDefault() ?? typeof(PSCustomObject).FullName! : item.BaseObject.GetType().FullName!;
+
+    /// <summary>Writes a debug line now (pipeline thread).</summary>
+    private protected void Debug(string message) => WriteDebug(CommandDialect.PowerShell.Format(message));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BqxAudit.Model;
 
 /// <summary>Facts about one audit run: what ran, on what, with which profile, when.</summary>
@@ -46,6 +48,9 @@ public sealed class AuditRun
 
     /// <summary>Areas not measured in this run, each with the reason (e.g. "Infrastructure: offline").</summary>
     public List<string> NotMeasured { get; set; } = new();
+
+    public override string ToString() =>
+        $"{ProfileName} on {Root}{(Commit is null ? "" : " @" + Commit[..Math.Min(8, Commit.Length)])}, {ReportDate}{(Offline ? ", offline" : "")}";
 }
 
 /// <summary>Everything one audit measured and decided: the object Export-BqxAuditReport writes and the JSON report is.</summary>
@@ -68,6 +73,22 @@ public sealed class AuditResult
     public NamingSummary? NamingSummary { get; set; }
 
     public List<RenamePlanItem> RenamePlan { get; set; } = new();
+
+    /// <summary>The audited root (full path); set by the cmdlets, not in the JSON (the JSON has Run.Root, as given).</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>The phase decided (Readiness.Phase).</summary>
+    [JsonIgnore]
+    public string Phase => Readiness.Phase;
+
+    /// <summary>The decision (Readiness.Decision).</summary>
+    [JsonIgnore]
+    public Decision Decision => Readiness.Decision;
+
+    /// <summary>0 Go, 1 ConditionalGo, 2 NoGo: what <c>bqx-audit audit</c> exits with (<c>exit $result.ExitCode</c>).</summary>
+    [JsonIgnore]
+    public int ExitCode => Readiness.ExitCode;
 
     public override string ToString() => $"{Run.ProfileName} {Readiness.Phase}: {Readiness.Decision}";
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace BqxAudit.Model;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Priority>))]
-public enum Priority
+public enum Priority : long
 {
     P0,
     P1,
@@ -22,6 +22,8 @@ public sealed class BlockerSource
 
     /// <summary>The finding's own status or rule, e.g. <c>Missing</c>, <c>shell.no-errexit</c>.</summary>
     public string? Detail { get; set; }
+
+    public override string ToString() => Detail is null ? $"{Type} {Target}" : $"{Type} {Target} ({Detail})";
 }
 
 /// <summary>Something that prevents or endangers execution, prioritised P0–P3 by the rule table.</summary>
@@ -53,6 +55,14 @@ public sealed class Blocker
 
     public BlockerSource Source { get; set; } = new();
     public List<Evidence> Evidence { get; set; } = new();
+
+    /// <summary>The audited root the blocker was found under (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>The evidence on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string EvidenceText => Flat.Join(Evidence);
 
     public override string ToString() => $"{Id} {Priority} {Title}";
 }

@@ -1,6 +1,33 @@
 using System.Text.Json.Serialization;
 
+// Conventions of the output types (read these before adding a type, a property or an enum):
+// - Every enum is `: long`. pwsh's ConvertTo-Json writes an enum value as its name only when the enum is
+//   64-bit (JavaScript cannot hold such numbers exactly); any narrower enum would become a bare number
+//   there. System.Text.Json (the CLI and the reports) writes names either way. A test keeps every enum long.
+// - Dictionaries are keyed by strings (ConvertTo-Json refuses any other key).
+// - Properties that exist for PowerShell users only (Root, ExitCode, the flattened *Text properties for
+//   Export-Csv and tickets) are [JsonIgnore], so the CLI's and the reports' JSON keep their shape.
+// - Every nested type has a ToString() a person can read: it is what a table cell, Export-Csv and "$x" show.
 namespace BqxAudit.Model;
+
+/// <summary>Joins the items of a list into one line for Export-Csv and tickets (the *Text properties).</summary>
+internal static class Flat
+{
+    public static string Join<T>(IEnumerable<T>? items, string separator = "; ") =>
+        items is null ? "" : string.Join(separator, items.Select(i => i?.ToString()).Where(t => !string.IsNullOrEmpty(t)));
+
+    public static string Join<TValue>(IEnumerable<KeyValuePair<string, TValue>>? pairs) =>
+        pairs is null ? "" : string.Join("; ", pairs.Select(kv => $"{kv.Key}={Text(kv.Value)}"));
+
+    /// <summary>A value as text: a list's items joined with commas, anything else its ToString().</summary>
+    public static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        System.Collections.IEnumerable items => string.Join(",", items.Cast<object?>().Select(Text)),
+        _ => value.ToString() ?? "",
+    };
+}
 
 /// <summary>One piece of evidence: where a fact was measured and what was seen. Secrets are redacted before they get here.</summary>
 public sealed class Evidence
@@ -36,7 +63,7 @@ public sealed class HoursRange
 
 /// <summary>How bad a finding is for the script's status: Error makes it Blocked, Warning Partial, Info neither.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FindingSeverity>))]
-public enum FindingSeverity
+public enum FindingSeverity : long
 {
     Info,
     Warning,

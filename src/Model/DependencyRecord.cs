@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace BqxAudit.Model;
 
 [JsonConverter(typeof(JsonStringEnumConverter<DependencyType>))]
-public enum DependencyType
+public enum DependencyType : long
 {
     PythonPackage,
     SystemTool,
@@ -14,7 +14,7 @@ public enum DependencyType
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<DependencyStatus>))]
-public enum DependencyStatus
+public enum DependencyStatus : long
 {
     Ready,
     Missing,
@@ -57,6 +57,22 @@ public sealed class DependencyRecord
 
     public string? Fallback { get; set; }
     public List<Evidence> Evidence { get; set; } = new();
+
+    /// <summary>The audited root (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>DeclaredIn on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string DeclaredInText => Flat.Join(DeclaredIn);
+
+    /// <summary>UsedBy on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string UsedByText => Flat.Join(UsedBy);
+
+    /// <summary>The evidence on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string EvidenceText => Flat.Join(Evidence);
 
     public override string ToString() => $"{Type} {Name}";
 }

@@ -4,7 +4,7 @@ namespace BqxAudit.Model;
 
 /// <summary>What an infrastructure check looks at.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InfraCheckKind>))]
-public enum InfraCheckKind
+public enum InfraCheckKind : long
 {
     Project,
     Billing,
@@ -24,7 +24,7 @@ public enum InfraCheckKind
 /// service could not be reached); Error means the answer could not be understood.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InfraCheckStatus>))]
-public enum InfraCheckStatus
+public enum InfraCheckStatus : long
 {
     Ready,
     Partial,
@@ -66,6 +66,18 @@ public sealed class InfraCheck
     public List<Evidence> Evidence { get; set; } = new();
 
     public long DurationMs { get; set; }
+
+    /// <summary>The audited root (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>Details as <c>name=value</c> pairs on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string DetailsText => Flat.Join(Details.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+
+    /// <summary>The evidence on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string EvidenceText => Flat.Join(Evidence);
 
     public override string ToString() => $"{Status} {Kind} {Target}: {Actual}";
 }

@@ -4,7 +4,7 @@ namespace BqxAudit.Model;
 
 /// <summary>Where a table name stands against a naming mandate.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<NamingStatus>))]
-public enum NamingStatus
+public enum NamingStatus : long
 {
     /// <summary>The name fits a family of the mandate.</summary>
     Compliant,
@@ -21,7 +21,7 @@ public enum NamingStatus
 
 /// <summary>One way a name breaks its family.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<NamingViolation>))]
-public enum NamingViolation
+public enum NamingViolation : long
 {
     /// <summary>The name does not have the family's shape: wrong number of words, a wrong literal, components out of place.</summary>
     Pattern,
@@ -105,6 +105,18 @@ public sealed class NamingResult
 
     /// <summary>The BigQuery table type when the listing said (TABLE, VIEW, EXTERNAL …); null when unknown.</summary>
     public string? TableType { get; set; }
+
+    /// <summary>The audited root whose profile classified the name (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>The violations on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string ViolationsText => Flat.Join(Violations, ",");
+
+    /// <summary>The detail sentences on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string DetailsText => Flat.Join(Details);
 
     public override string ToString() => $"{TableName} {Status}";
 }

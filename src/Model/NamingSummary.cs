@@ -31,11 +31,17 @@ public sealed class NamingSummary
     /// <summary>Names as listed, duplicates included (the sum of the results' Count).</summary>
     public long Listed { get; init; }
 
-    /// <summary>Distinct names per status; every status is present.</summary>
-    public IReadOnlyDictionary<NamingStatus, int> ByStatus { get; init; } = new Dictionary<NamingStatus, int>();
+    /// <summary>Distinct names per status name (<c>Compliant</c> …), in enum order; every status is present. String keys, so ConvertTo-Json takes it.</summary>
+    public IReadOnlyDictionary<string, int> ByStatus { get; init; } = new Dictionary<string, int>();
 
-    /// <summary>Distinct names per violation (a name with two violations counts under both).</summary>
-    public IReadOnlyDictionary<NamingViolation, int> ByViolation { get; init; } = new Dictionary<NamingViolation, int>();
+    /// <summary>Distinct names per violation name (a name with two violations counts under both), in enum order.</summary>
+    public IReadOnlyDictionary<string, int> ByViolation { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Distinct names with the status.</summary>
+    public int StatusCount(NamingStatus status) => ByStatus.TryGetValue(status.ToString(), out var n) ? n : 0;
+
+    /// <summary>Distinct names with the violation.</summary>
+    public int ViolationCount(NamingViolation violation) => ByViolation.TryGetValue(violation.ToString(), out var n) ? n : 0;
 
     /// <summary>Sorted by family (ordinal, names without a family last), status, then the all-names row before the violation rows.</summary>
     public IReadOnlyList<NamingSummaryRow> Rows { get; init; } = Array.Empty<NamingSummaryRow>();
@@ -65,8 +71,8 @@ public sealed class NamingSummary
             MandateId = mandateId,
             Names = names,
             Listed = listed,
-            ByStatus = byStatus,
-            ByViolation = byViolation,
+            ByStatus = byStatus.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal),
+            ByViolation = byViolation.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal),
             Rows = rows
                 .OrderBy(kv => kv.Key.Item1 is null ? 1 : 0)
                 .ThenBy(kv => kv.Key.Item1, StringComparer.Ordinal)
@@ -92,7 +98,7 @@ public sealed class NamingSummary
             sb.Append(" (").Append(Listed.ToString("N0", c)).Append(" listed)");
         }
 
-        sb.Append(" - ").AppendJoin(", ", ByStatus.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value.ToString("N0", c)}")).AppendLine();
+        sb.Append(" - ").AppendJoin(", ", Enum.GetValues<NamingStatus>().Select(s => $"{s} {StatusCount(s).ToString("N0", c)}")).AppendLine();
         var table = Rows.Select(r => (Family: r.Family ?? "(none)", Status: r.Status.ToString(), Violation: r.Violation?.ToString() ?? "(all)", Count: r.Count.ToString("N0", c))).ToList();
         var header = (Family: "Family", Status: "Status", Violation: "Violation", Count: "Names");
         var wf = table.Select(t => t.Family.Length).Append(header.Family.Length).Max();

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace BqxAudit.Model;
 
 [JsonConverter(typeof(JsonStringEnumConverter<Decision>))]
-public enum Decision
+public enum Decision : long
 {
     Go,
     ConditionalGo,
@@ -11,7 +11,7 @@ public enum Decision
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<RiskLevel>))]
-public enum RiskLevel
+public enum RiskLevel : long
 {
     Low,
     Medium,
@@ -74,6 +74,71 @@ public sealed class PhaseTask
 
     /// <summary>How the scope was measured, or why it was not.</summary>
     public string? ScopeBasis { get; set; }
+
+    public override string ToString()
+    {
+        var scripts = Scripts.Count == 0 ? "" : " (" + string.Join(", ", Scripts) + ")";
+        var create = CreationHours is null ? "" : $", create {CreationHours}";
+        var delay = DelayHours.Max > 0 ? $", delay {DelayHours}" : "";
+        return $"{Name}: {ScriptStatus}{scripts}{create}{delay}";
+    }
+}
+
+/// <summary>
+/// The directive's six critical questions: the short stable ids that key <see cref="PhaseReadiness.Answers"/>,
+/// in the directive's order, with the question each stands for. Scripts key on the ids; reports print the text.
+/// </summary>
+public static class ReadinessQuestions
+{
+    public const string ZeroDelay = "ZeroDelay";
+    public const string MissingScripts = "MissingScripts";
+    public const string Infrastructure = "Infrastructure";
+    public const string Dependencies = "Dependencies";
+    public const string Risk = "Risk";
+    public const string LikelyBlockers = "LikelyBlockers";
+
+    /// <summary>Every question, in the directive's order: (id, question).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> All { get; } = new KeyValuePair<string, string>[]
+    {
+        new(ZeroDelay, "1. Can the phase start on the planned date with zero delays?"),
+        new(MissingScripts, "2. Which scripts are missing, and how long to create them?"),
+        new(Infrastructure, "3. Are there infrastructure blockers (quotas, permissions, …)?"),
+        new(Dependencies, "4. Are there dependency issues (missing packages, API access)?"),
+        new(Risk, "5. What is the risk level of the phase?"),
+        new(LikelyBlockers, "6. If it starts on the planned date, what are the likely execution blockers?"),
+    };
+
+    /// <summary>The question an id stands for; an unknown key is its own text.</summary>
+    public static string Text(string id)
+    {
+        foreach (var (key, question) in All)
+        {
+            if (key == id)
+            {
+                return question;
+            }
+        }
+
+        return id;
+    }
+
+    /// <summary>The answers as (question, answer) in the directive's order; keys that are not ids follow, ordinally.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Ordered(IReadOnlyDictionary<string, string> answers)
+    {
+        var known = All.Select(q => q.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, question) in All)
+        {
+            if (answers.TryGetValue(id, out var answer))
+            {
+                yield return new(question, answer);
+            }
+        }
+
+        foreach (var (key, answer) in answers.Where(kv => !known.Contains(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            yield return new(key, answer);
+        }
+    }
 }
 
 /// <summary>The answer for one phase: GO / CONDITIONAL GO / NO-GO, with the blockers and numbers behind it.</summary>
@@ -99,8 +164,32 @@ public sealed class PhaseReadiness
     public UsdRange? Cost { get; set; }
     public UsdRange? Budget { get; set; }
 
-    /// <summary>The directive's six critical questions, each answered from the data.</summary>
+    /// <summary>The directive's six critical questions, each answered from the data, keyed by <see cref="ReadinessQuestions"/> id (<c>ZeroDelay</c> …).</summary>
     public Dictionary<string, string> Answers { get; set; } = new();
+
+    /// <summary>The question each key of <see cref="Answers"/> stands for (id → question).</summary>
+    public Dictionary<string, string> Questions => Answers.Keys.ToDictionary(k => k, ReadinessQuestions.Text, StringComparer.Ordinal);
+
+    /// <summary>0 Go, 1 ConditionalGo, 2 NoGo: what <c>bqx-audit readiness</c> exits with, so a scheduled task ends with <c>exit $r.ExitCode</c>.</summary>
+    [JsonIgnore]
+    public int ExitCode => Decision switch
+    {
+        Decision.Go => 0,
+        Decision.ConditionalGo => 1,
+        _ => 2,
+    };
+
+    /// <summary>The audited root (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>The tasks on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string TasksText => Flat.Join(Tasks);
+
+    /// <summary>The blockers' ids and priorities on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string BlockersText => Flat.Join(Blockers.Select(b => $"{b.Id} {b.Priority}"));
 
     public override string ToString() => $"{Phase}: {Decision}";
 }

@@ -4,7 +4,7 @@ namespace BqxAudit.Model;
 
 /// <summary>What the rename plan proposes for one table.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RenameAction>))]
-public enum RenameAction
+public enum RenameAction : long
 {
     /// <summary>Rename to Target; Ddl and GraceViewDdl are set.</summary>
     Rename,
@@ -59,6 +59,10 @@ public sealed class RenamePlanItem
 
     /// <summary>Where the variant of a variant-less name comes from: the generator that writes it without a marker (file:line), when one does.</summary>
     public string? VariantEvidence { get; set; }
+
+    /// <summary>The audited root whose profile planned the rename (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
 
     public override string ToString() => Target is null ? $"{Source} {Action}" : $"{Source} -> {Target} {Action}";
 }

@@ -4,7 +4,7 @@ namespace BqxAudit.Model;
 
 /// <summary>What a script does to BigQuery tables (or to local files), as its code shows.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OperationKind>))]
-public enum OperationKind
+public enum OperationKind : long
 {
     /// <summary><c>ALTER TABLE … RENAME TO</c>, <c>bq mv</c>, or a copy followed by a delete of the source.</summary>
     Rename,

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace BqxAudit.Model;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ScriptKind>))]
-public enum ScriptKind
+public enum ScriptKind : long
 {
     Python,
     Shell,
@@ -12,7 +12,7 @@ public enum ScriptKind
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ScriptStatus>))]
-public enum ScriptStatus
+public enum ScriptStatus : long
 {
     Ready,
     Partial,
@@ -21,21 +21,21 @@ public enum ScriptStatus
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<LastModifiedSource>))]
-public enum LastModifiedSource
+public enum LastModifiedSource : long
 {
     Git,
     FileSystem,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ExecutionMode>))]
-public enum ExecutionMode
+public enum ExecutionMode : long
 {
     Sequential,
     Parallel,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ImportKind>))]
-public enum ImportKind
+public enum ImportKind : long
 {
     Stdlib,
     Local,
@@ -59,6 +59,8 @@ public sealed class ImportRecord
     /// catches ImportError (or ModuleNotFoundError, Exception, a bare except), or under <c>if TYPE_CHECKING:</c>.
     /// </summary>
     public bool Optional { get; set; }
+
+    public override string ToString() => $"{Module} ({Kind}{(Distribution is null ? "" : " " + Distribution)}) line {Line}";
 }
 
 /// <summary>A command-line flag or positional a script accepts (argparse <c>add_argument</c>).</summary>
@@ -72,6 +74,8 @@ public sealed class FlagRecord
     public bool Required { get; set; }
     public string? Help { get; set; }
     public int Line { get; set; }
+
+    public override string ToString() => (Positional ? Name : string.Join("/", Aliases.Prepend(Name))) + (Required ? " (required)" : "");
 }
 
 /// <summary>A command a script runs: a tool (gcloud, bq, python3 …) and, for interpreters, the script and flags passed.</summary>
@@ -87,6 +91,8 @@ public sealed class Invocation
 
     public List<string> Flags { get; set; } = new();
     public int Line { get; set; }
+
+    public override string ToString() => string.Join(" ", new[] { Tool, Script }.Concat(Flags).Where(w => !string.IsNullOrEmpty(w))) + $" (line {Line})";
 }
 
 /// <summary>A task of a phase in the profile.</summary>
@@ -103,6 +109,8 @@ public sealed class PackageInstall
 {
     public string Requirement { get; set; } = "";
     public int Line { get; set; }
+
+    public override string ToString() => $"{Requirement} (line {Line})";
 }
 
 /// <summary>One implementation file: what it is, what it needs, and whether it can run as referenced.</summary>
@@ -176,6 +184,42 @@ public sealed class ScriptRecord
     public string? Recommendation { get; set; }
     public List<Evidence> Evidence { get; set; } = new();
 
+    /// <summary>The audited root <see cref="Path"/> is relative to (full path); set by the cmdlets, not in the JSON.</summary>
+    [JsonIgnore]
+    public string? Root { get; set; }
+
+    /// <summary>The imported modules on one line (Export-Csv, tickets).</summary>
+    [JsonIgnore]
+    public string ImportsText => Flat.Join(Imports.Select(i => i.Module));
+
+    /// <summary>The third-party distributions on one line.</summary>
+    [JsonIgnore]
+    public string DistributionsText => Flat.Join(Distributions);
+
+    /// <summary>The tools invoked on one line.</summary>
+    [JsonIgnore]
+    public string ToolsInvokedText => Flat.Join(ToolsInvoked);
+
+    /// <summary>The tables written on one line.</summary>
+    [JsonIgnore]
+    public string TablesWrittenText => Flat.Join(TablesWritten);
+
+    /// <summary>The tables read on one line.</summary>
+    [JsonIgnore]
+    public string TablesReadText => Flat.Join(TablesRead);
+
+    /// <summary>The findings on one line.</summary>
+    [JsonIgnore]
+    public string FindingsText => Flat.Join(Findings);
+
+    /// <summary>The phase tasks on one line.</summary>
+    [JsonIgnore]
+    public string PhaseTasksText => Flat.Join(PhaseTasks);
+
+    /// <summary>The evidence on one line.</summary>
+    [JsonIgnore]
+    public string EvidenceText => Flat.Join(Evidence);
+
     public override string ToString() => Path;
 }
 
@@ -199,6 +243,8 @@ public sealed class NameTemplate
 
     /// <summary>The branch the name is built under (<c>if source_variant == 'bqx':</c>), when its test compares with literals.</summary>
     public TemplateGuard? Guard { get; set; }
+
+    public override string ToString() => $"{Template} (line {Line})";
 }
 
 /// <summary>A call that needs a distribution at run time that the script never imports (pandas <c>to_parquet</c> needs pyarrow or fastparquet).</summary>
@@ -211,4 +257,6 @@ public sealed class RuntimeNeed
 
     /// <summary>Any one of these distributions satisfies the need (PEP 503 names).</summary>
     public List<string> AnyOf { get; set; } = new();
+
+    public override string ToString() => $"{Call} (line {Line}) needs {string.Join(" or ", AnyOf)}";
 }

@@ -1,22 +1,9 @@
 #Requires -Version 7.4
-# Pester 5 tests of Get-BqxScriptInventory in the staged module (out/BqxAudit/). They run where pwsh
-# exists (build.ps1 -Test; .ci/run when pwsh is on PATH) and mirror the xunit tests that run
-# everywhere: tests/Unit/PowerShell/ScriptInventoryMirrorTests.cs (same fixture, same expectations).
+# Get-BqxScriptInventory in the staged module: records, kinds, globs, profiles, roots and its errors.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../../out/BqxAudit/BqxAudit.psd1') -Force -ErrorAction Stop
-
-    # The fixture: two scripts; a bqxaudit.yaml naming no phases, so no Missing records are added.
-    function New-InventoryFixture {
-        param([Parameter(Mandatory)][string]$Root, [switch]$WithoutProfile)
-
-        New-Item -ItemType Directory -Path (Join-Path $Root 'scripts') -Force | Out-Null
-        Set-Content -LiteralPath (Join-Path $Root 'scripts/generate_a.py') -Value @('import os', '', 'print(os.getcwd())')
-        Set-Content -LiteralPath (Join-Path $Root 'scripts/run.sh') -Value @('#!/bin/bash', 'set -e', 'echo hi')
-        if (-not $WithoutProfile) {
-            Set-Content -LiteralPath (Join-Path $Root 'bqxaudit.yaml') -Value 'name: pester'
-        }
-    }
+    . (Join-Path $PSScriptRoot 'TestKit.ps1')
+    Import-Module $ModuleManifest -Force -ErrorAction Stop
 }
 
 AfterAll {
@@ -25,8 +12,7 @@ AfterAll {
 
 Describe 'Get-BqxScriptInventory' {
     BeforeAll {
-        $root = Join-Path $TestDrive 'repo'
-        New-InventoryFixture -Root $root
+        $root = New-ScriptFixture -Root (Join-Path $TestDrive 'repo')
     }
 
     It 'streams one ScriptRecord per script, sorted by path' {
@@ -40,6 +26,14 @@ Describe 'Get-BqxScriptInventory' {
         $records.Category -join ',' | Should -Be 'Uncategorized,Uncategorized'
         $records[0].Lines | Should -Be 3
         $records[0].CodeLines | Should -Be 2
+        $records[0].PhaseTasksText | Should -Be 'P1: Generate'
+    }
+
+    It 'audits the current location without -Path' {
+        Push-Location -LiteralPath $root
+        try { $records = @(Get-BqxScriptInventory) } finally { Pop-Location }
+
+        $records.Root | Select-Object -Unique | Should -Be $root
     }
 
     It 'keeps only the kinds asked for with -Kind' {
@@ -49,6 +43,13 @@ Describe 'Get-BqxScriptInventory' {
         $records[0].Path | Should -Be 'scripts/run.sh'
     }
 
+    It 'inventories only -Include globs and leaves out -Exclude globs' {
+        @(Get-BqxScriptInventory -Path $root -Include 'scripts/*.sh' | Where-Object Status -NE Missing).Path | Should -Be 'scripts/run.sh'
+        @(Get-BqxScriptInventory -Path $root -Exclude 'scripts/*.sh').Path | Should -Be 'scripts/generate_a.py'
+        # Left out of the inventory, the phase task's script counts as missing.
+        (Get-BqxScriptInventory -Path $root -Exclude 'scripts/*.py' | Where-Object Status -EQ Missing).PhaseTasksText | Should -Be 'P1: Generate'
+    }
+
     It 'binds the FullName of Get-Item output to -LiteralPath' {
         $records = @(Get-Item -LiteralPath $root | Get-BqxScriptInventory)
 
@@ -56,8 +57,7 @@ Describe 'Get-BqxScriptInventory' {
     }
 
     It 'adds a Missing record per phase task of the default profile when the root has no bqxaudit.yaml' {
-        $bare = Join-Path $TestDrive 'bare'
-        New-InventoryFixture -Root $bare -WithoutProfile
+        $bare = New-ScriptFixture -Root (Join-Path $TestDrive 'bare') -WithoutProfile
 
         $records = @(Get-BqxScriptInventory -LiteralPath $bare)
         $missing = @($records | Where-Object { $_.Status -eq 'Missing' })
@@ -67,18 +67,39 @@ Describe 'Get-BqxScriptInventory' {
         ($records | Where-Object Path -EQ 'scripts/generate_a.py').Category | Should -Be 'Generation'
     }
 
-    It 'stops with BqxAudit.ProfileInvalid on an unknown profile key' {
+    It 'uses the profile -Profile names: an embedded one, or a file' {
+        @(Get-BqxScriptInventory -Path $root -Profile bqx-ml-v3 | Where-Object Status -EQ Missing).Count | Should -Be 6
+        $file = Join-Path $TestDrive 'other.yaml'
+        Set-Content -LiteralPath $file -Value @('name: other', 'inventory:', '  categories:', '    Shell: [ "scripts/*.sh" ]')
+
+        (Get-BqxScriptInventory -Path $root -Profile $file | Where-Object Kind -EQ Shell).Category | Should -Be 'Shell'
+    }
+
+    It 'takes an object naming a folder through -InputObject, and refuses anything else' {
+        @(Get-BqxScriptInventory -InputObject ([pscustomobject]@{ LiteralPath = $root })).Count | Should -Be 2
+
+        $out = @(Get-BqxScriptInventory -InputObject 42 -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $out | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -Be 'BqxAudit.InputNotSupported,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand'
+        $problems[0].Exception.Message | Should -Match 'cannot use a System\.Int32'
+    }
+
+    It 'stops with BqxAudit.ProfileInvalid (file, line, column) on an unknown profile key' {
         $bad = Join-Path $TestDrive 'bad-profile'
         New-Item -ItemType Directory -Path $bad -Force | Out-Null
         Set-Content -LiteralPath (Join-Path $bad 'bqxaudit.yaml') -Value @('name: x', 'bogus: 1')
 
-        { Get-BqxScriptInventory -LiteralPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.ProfileInvalid,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand'
+        $record = { Get-BqxScriptInventory -LiteralPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.ProfileInvalid,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand' -PassThru
+        $record.CategoryInfo.Category | Should -Be 'InvalidData'
+        $record.Exception.Message | Should -Match 'bqxaudit\.yaml:2:1'
     }
 
-    It 'stops with BqxAudit.PathNotFound when the root does not exist' {
+    It 'writes BqxAudit.PathNotFound, naming the root, when the root does not exist' {
         $nowhere = Join-Path $TestDrive 'does-not-exist'
 
-        { Get-BqxScriptInventory -LiteralPath $nowhere -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.PathNotFound,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand'
+        $record = { Get-BqxScriptInventory -LiteralPath $nowhere -ErrorAction Stop } | Should -Throw -ErrorId 'BqxAudit.PathNotFound,BqxAudit.Cmdlets.GetBqxScriptInventoryCommand' -PassThru
+        $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $record.TargetObject | Should -Be $nowhere
     }
 
     It 'shows Status first in the table view' {

@@ -96,7 +96,7 @@ public sealed class GcpCredentialResolver
     public const string DefaultTokenUri = "https://oauth2.googleapis.com/token";
 
     /// <summary>The remedy for "no credentials" (the exact words).</summary>
-    public const string LoginRemedy = "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file (or pass --credentials / -CredentialPath).";
+    public const string LoginRemedy = "Run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file (or pass {option:CredentialPath}).";
 
     private readonly Func<string, string?> environment;
     private readonly GcpHttpOptions http;

@@ -16,6 +16,7 @@ public enum BqxErrorCategory
     ConnectionError,
     QuotaExceeded,
     AuthenticationError,
+    InvalidType,
 }
 
 /// <summary>A problem with one item, with a stable id (<c>BqxAudit.ProfileInvalid</c>) and the target it concerns.</summary>
@@ -35,6 +36,9 @@ public static class ErrorIds
     public const string SymlinkLoop = "BqxAudit.SymlinkLoop";
     public const string GitFailed = "BqxAudit.GitFailed";
     public const string InputInvalid = "BqxAudit.InputInvalid";
+
+    /// <summary>A piped object the cmdlet cannot use (a string, a CSV row, a result of the wrong kind): the message names its type.</summary>
+    public const string InputNotSupported = "BqxAudit.InputNotSupported";
 
     /// <summary>An output file exists and -Force / --force was not given.</summary>
     public const string OutputExists = "BqxAudit.OutputExists";

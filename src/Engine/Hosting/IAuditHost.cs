@@ -2,14 +2,27 @@ namespace BqxAudit.Hosting;
 
 /// <summary>
 /// What the engine needs from whoever runs it (a cmdlet or the CLI): a place for
-/// diagnostics and progress, a ShouldProcess gate and cancellation. The engine never
-/// touches PowerShell or the console directly.
+/// diagnostics and progress, a ShouldProcess gate, cancellation, and the dialect the
+/// user speaks. The engine never touches PowerShell or the console directly.
+/// Every member may be called from any thread; the host makes that safe (the cmdlets'
+/// host forwards to the pipeline thread, the CLI's host locks).
 /// </summary>
 public interface IAuditHost
 {
     CancellationToken Cancellation { get; }
 
+    /// <summary>
+    /// How the user spells our commands and options (<c>-Offline</c> or <c>--offline</c>): every text that
+    /// tells the user to run one goes through it (see <see cref="CommandDialect"/>). Default: the CLI's.
+    /// </summary>
+    CommandDialect Dialect => CommandDialect.Cli;
+
     void WriteVerbose(string message);
+
+    /// <summary>Details for whoever debugs a run (-Debug): options, decisions, timings. Default: dropped.</summary>
+    void WriteDebug(string message)
+    {
+    }
 
     void WriteWarning(string message);
 
@@ -21,7 +34,11 @@ public interface IAuditHost
     bool ShouldProcess(string target, string action);
 }
 
-/// <summary>A progress report: <see cref="Completed"/> closes the bar.</summary>
+/// <summary>
+/// A progress report: <see cref="Completed"/> closes the bar. Each activity is one bar; an activity reported
+/// while another is open is its child (the cmdlets' host gives it its own id with the open one as parent),
+/// so an engine step that reports its own progress (the inventory inside the audit) never closes its parent's bar.
+/// </summary>
 public sealed record ProgressInfo(string Activity, string Status, int PercentComplete, bool Completed = false);
 
 /// <summary>A host that drops diagnostics and approves everything (tests, library use).</summary>

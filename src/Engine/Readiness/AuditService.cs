@@ -249,7 +249,7 @@ public sealed class AuditService
     }
 
     /// <summary>Every finding through the rule table, plus the areas the run could not measure.</summary>
-    private static List<Blocker> Blockers(AuditOptions options, AuditResult result, IReadOnlyList<object> extra)
+    private List<Blocker> Blockers(AuditOptions options, AuditResult result, IReadOnlyList<object> extra)
     {
         var findings = new List<object>();
         findings.AddRange(result.Scripts);
@@ -257,7 +257,7 @@ public sealed class AuditService
         findings.AddRange(result.Dependencies);
         findings.AddRange(result.RenamePlan);
         findings.AddRange(extra);
-        var blockers = BlockerService.ForAudit(options.Profile).Evaluate(findings).ToList();
+        var blockers = BlockerService.ForAudit(options.Profile, host.Dialect).Evaluate(findings).ToList();
 
         // A blocker belongs to the decided phase only when it touches what the phase runs; the rest are repository findings.
         var phase = options.Phase is null ? options.Profile.Phases.FirstOrDefault() : options.Profile.Phases.FirstOrDefault(p => p.Id == options.Phase);

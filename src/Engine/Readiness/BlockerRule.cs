@@ -5,7 +5,8 @@ namespace BqxAudit.Readiness;
 /// <summary>
 /// One row of the rule table: what a kind of finding costs (priority, category, delay) and what to
 /// do about it. Text fields are templates: <c>{Target}</c>, <c>{Phase}</c>, <c>{Task}</c> and
-/// <c>{Detail}</c> are filled from the finding.
+/// <c>{Detail}</c> are filled from the finding; <c>{option:Offline}</c> and <c>{command:Audit}</c> name our
+/// own options and commands in the caller's dialect (<see cref="BqxAudit.Hosting.CommandDialect"/>).
 /// </summary>
 public sealed record BlockerRule(
     string Id,
@@ -46,7 +47,7 @@ public static class DefaultBlockerRules
         new("infra.not-verified", Priority.P0, "Infrastructure", "Cloud not measured: {Target}",
             "Readiness of the cloud areas listed is unknown, so the phase would start on unmeasured ground: {Detail}",
             "Run the audit online with credentials that can read the project",
-            "gcloud auth application-default login (or set GOOGLE_APPLICATION_CREDENTIALS), then bqx-audit audit without --offline",
+            "gcloud auth application-default login (or set GOOGLE_APPLICATION_CREDENTIALS), then {command:Audit} without {option:Offline}",
             null, H(0.25, 1)),
         new("infra.blocked", Priority.P0, "Infrastructure", "Infrastructure check failed: {Target}",
             "{Detail}", "Resolve the failed check before the phase starts", "Resolve {Target}: {Detail}", null, H(1, 4)),

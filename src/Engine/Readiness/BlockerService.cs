@@ -54,13 +54,16 @@ public sealed class BlockerService
 
     public IReadOnlyCollection<BlockerRule> Rules => rules.Values;
 
+    /// <summary>How blocker texts spell our own commands and options (the host's dialect; default the CLI's).</summary>
+    public BqxAudit.Hosting.CommandDialect Dialect { get; init; } = BqxAudit.Hosting.CommandDialect.Cli;
+
     /// <summary>
     /// The service with every finding type of the audit: scripts, dependencies, infrastructure checks,
     /// rename collisions, scope/cost candidates, and AuditResults or Blockers passed through as they are.
     /// </summary>
-    public static BlockerService ForAudit(AuditProfile profile)
+    public static BlockerService ForAudit(AuditProfile profile, BqxAudit.Hosting.CommandDialect? dialect = null)
     {
-        var service = new BlockerService(profile, profile.BlockerRules);
+        var service = new BlockerService(profile, profile.BlockerRules) { Dialect = dialect ?? BqxAudit.Hosting.CommandDialect.Cli };
         service.AddExtractor(o => o is InfraCheck c ? InfraBlockers.From(c, profile) : null);
         service.AddExtractor(o => o is RenamePlanItem { Action: RenameAction.Collision } item ? new[]
         {
@@ -180,11 +183,11 @@ public sealed class BlockerService
         }
 
         var phaseName = c.Phase is null ? null : profile.Phases.FirstOrDefault(p => p.Id == c.Phase)?.Name ?? c.Phase;
-        string Fill(string template) => template
+        string Fill(string template) => Dialect.Format(template
             .Replace("{Target}", c.Target, StringComparison.Ordinal)
             .Replace("{Phase}", phaseName ?? "every phase", StringComparison.Ordinal)
             .Replace("{Task}", c.Task ?? c.Target, StringComparison.Ordinal)
-            .Replace("{Detail}", c.Detail, StringComparison.Ordinal);
+            .Replace("{Detail}", c.Detail, StringComparison.Ordinal));
 
         return new Blocker
         {

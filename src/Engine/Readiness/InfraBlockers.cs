@@ -30,6 +30,9 @@ internal static class InfraBlockers
         return cut > 40 ? text[..cut] : text[..100];
     }
 
+    /// <summary>Targets named per area in a merged blocker's evidence; the infrastructure report lists every check.</summary>
+    private const int TargetsShown = 20;
+
     /// <summary>Each merged "cloud not measured" blocker says which areas and how many checks it covers.</summary>
     public static void Describe(IEnumerable<Blocker> blockers)
     {
@@ -39,7 +42,7 @@ internal static class InfraBlockers
             var checks = b.Evidence.Count;
             // One line of evidence per area, naming its targets (the infrastructure report has every check).
             b.Evidence = b.Evidence.GroupBy(e => e.Detail.Split(' ', 2)[0], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new Evidence("api", g.Key, $"{g.Count()} check{(g.Count() == 1 ? "" : "s")} not measured: {string.Join(", ", g.Select(e => e.Location).Distinct(StringComparer.Ordinal))}"))
+                .Select(g => new Evidence("api", g.Key, $"{g.Count()} check{(g.Count() == 1 ? "" : "s")} not measured: {Reporting.ReportText.Some(g.Select(e => e.Location).Distinct(StringComparer.Ordinal).ToList(), TargetsShown)}"))
                 .ToList();
             b.Description = $"{checks} check{(checks == 1 ? "" : "s")} in {areas.Count} area{(areas.Count == 1 ? "" : "s")} not measured ({string.Join(", ", areas)}): {b.Source.Target}";
             b.Impact = $"Readiness of {string.Join(", ", areas)} is unknown, so the phase would start on unmeasured ground ({b.Source.Target})";

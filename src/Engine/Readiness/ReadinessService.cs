@@ -38,12 +38,12 @@ public sealed class ReadinessInput
 /// </summary>
 public static class ReadinessService
 {
-    public const string QuestionZeroDelay = "1. Can the phase start on the planned date with zero delays?";
-    public const string QuestionMissingScripts = "2. Which scripts are missing, and how long to create them?";
-    public const string QuestionInfrastructure = "3. Are there infrastructure blockers (quotas, permissions, …)?";
-    public const string QuestionDependencies = "4. Are there dependency issues (missing packages, API access)?";
-    public const string QuestionRisk = "5. What is the risk level of the phase?";
-    public const string QuestionLikelyBlockers = "6. If it starts on the planned date, what are the likely execution blockers?";
+    public const string QuestionZeroDelay = ReadinessQuestions.ZeroDelay;
+    public const string QuestionMissingScripts = ReadinessQuestions.MissingScripts;
+    public const string QuestionInfrastructure = ReadinessQuestions.Infrastructure;
+    public const string QuestionDependencies = ReadinessQuestions.Dependencies;
+    public const string QuestionRisk = ReadinessQuestions.Risk;
+    public const string QuestionLikelyBlockers = ReadinessQuestions.LikelyBlockers;
 
     public static PhaseReadiness Evaluate(ReadinessInput input)
     {

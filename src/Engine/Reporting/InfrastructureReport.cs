@@ -82,9 +82,25 @@ internal static class InfrastructureReport
         var quotas = checks.Where(x => x.Kind == InfraCheckKind.Quota).ToList();
         var costs = checks.Where(x => x.Kind == InfraCheckKind.CostMonitoring).ToList();
         var byTarget = checks.ToLookup(x => x.Target, StringComparer.Ordinal);
-        foreach (var d in datasets)
+        foreach (var d in datasets.Where(d => d.Status != InfraCheckStatus.NotVerified))
         {
             Dataset(md, c, d, byTarget[d.Target].Where(x => x != d).ToList(), quotas, costs);
+        }
+
+        // A dataset nothing was measured of has a row, not a block of "not measured" lines.
+        var unmeasured = datasets.Where(d => d.Status == InfraCheckStatus.NotVerified).ToList();
+        if (unmeasured.Count > 0)
+        {
+            md.Paragraph($"{ReportText.Count(unmeasured.Count, "dataset")} not measured (their access, quota and cost checks are in the table of all checks):");
+            md.Table(
+                new[] { "Dataset", "Expected", "Why not verified", "Blockers" },
+                unmeasured.Select(d => (IReadOnlyList<string>)new[]
+                {
+                    Code(d.Target.StartsWith("bigquery:", StringComparison.Ordinal) ? d.Target[9..] : d.Target),
+                    Text(d.Expected),
+                    Text(d.Actual),
+                    string.Join(", ", c.BlockersOf(d).Concat(byTarget[d.Target].Where(x => x != d).SelectMany(c.BlockersOf)).Distinct().Select(b => Code(b.Id))),
+                }));
         }
 
         md.Heading(2, "All checks");
@@ -102,15 +118,33 @@ internal static class InfrastructureReport
             md.Heading(2, "Remedies");
             foreach (var g in remedies)
             {
-                md.Bullet($"{Text(g.Key)} ({string.Join(", ", g.Select(x => Code(x.Target)).Distinct())})");
+                md.Bullet($"{Text(g.Key)} ({ReportText.Some(g.Select(x => Code(x.Target)).Distinct().ToList(), 20)})");
             }
 
             md.EndBlock();
         }
 
         md.Heading(2, "Evidence");
+        // Checks of one kind whose evidence is the same word for word (every check of an offline run) share one
+        // list naming their targets; the others each have their own.
+        var shared = checks.Where(x => x.Details.Count == 0 && x.Evidence.Count > 0)
+            .GroupBy(x => (x.Kind, x.Check, Evidence: string.Join("\n", x.Evidence.Select(ReportText.Evidence))))
+            .Where(g => g.Skip(1).Any())
+            .ToDictionary(g => g.First(), g => g.ToList());
+        var grouped = shared.Values.SelectMany(g => g).ToHashSet();
         foreach (var x in checks)
         {
+            if (shared.TryGetValue(x, out var group))
+            {
+                ReportSections.EvidenceList(md, $"{x.Kind} ({Text(x.Check)}), {ReportText.Count(group.Count, "target")}: {ReportText.Some(group.Select(g => Code(g.Target)).ToList(), 20)}:", x.Evidence);
+                continue;
+            }
+
+            if (grouped.Contains(x))
+            {
+                continue;
+            }
+
             var lines = x.Evidence.ToList();
             if (x.Details.Count > 0)
             {

@@ -183,7 +183,7 @@ public static class JUnitReportWriter
         }
 
         phase.Add(new TestCase($"{r.Phase}: decision", $"bqxaudit.phase.{r.Phase}",
-            Failure: r.Decision == Decision.Go ? null : new Failure($"{ReportText.Decision(r.Decision)}: {r.DecisionReason}", r.Decision.ToString(), string.Join("\n", r.Answers.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")))));
+            Failure: r.Decision == Decision.Go ? null : new Failure($"{ReportText.Decision(r.Decision)}: {r.DecisionReason}", r.Decision.ToString(), string.Join("\n", ReadinessQuestions.Ordered(r.Answers).Select(kv => $"{kv.Key} {kv.Value}")))));
 
         return new List<(string, List<TestCase>)>
         {

@@ -22,7 +22,7 @@ internal static class PhaseReadinessReport
         md.EndBlock();
 
         md.Heading(2, "Critical questions");
-        foreach (var (question, answer) in r.Answers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (question, answer) in ReadinessQuestions.Ordered(r.Answers))
         {
             md.Paragraph($"**{Text(question)}**");
             md.Paragraph(Text(answer));
@@ -161,7 +161,7 @@ internal static class PhaseReadinessReport
 
         md.EndBlock();
 
-        md.Field("Table names", $"{N(summary.Names)} — {string.Join(" · ", Enum.GetValues<NamingStatus>().Select(s => $"{ReportText.Status(s)} {N(summary.ByStatus.TryGetValue(s, out var n) ? n : 0)}"))}");
+        md.Field("Table names", $"{N(summary.Names)} — {string.Join(" · ", Enum.GetValues<NamingStatus>().Select(s => $"{ReportText.Status(s)} {N(summary.StatusCount(s))}"))}");
         if (summary.MandateId is not null)
         {
             md.Field("Mandate", Text(summary.MandateId));
@@ -178,7 +178,7 @@ internal static class PhaseReadinessReport
             md.Chart(pie);
         }
 
-        var violations = summary.ByViolation.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).ToList();
+        var violations = Enum.GetValues<NamingViolation>().Select(v => KeyValuePair.Create(v, summary.ViolationCount(v))).Where(kv => kv.Value > 0).ToList();
         if (violations.Count > 0)
         {
             md.Table(new[] { "Violation", "Names" }, violations.Select(kv => (IReadOnlyList<string>)new[] { kv.Key.ToString(), N(kv.Value) }), new[] { false, true });

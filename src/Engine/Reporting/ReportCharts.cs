@@ -95,7 +95,7 @@ public static class ReportCharts
         }
 
         return Enum.GetValues<NamingStatus>()
-            .Select(s => (Status: s, Count: summary.ByStatus.TryGetValue(s, out var n) ? n : 0))
+            .Select(s => (Status: s, Count: summary.StatusCount(s)))
             .Where(x => x.Count > 0)
             .Select(x => new PieSlice(ReportText.Status(x.Status), x.Count))
             .ToList();

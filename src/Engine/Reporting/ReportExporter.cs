@@ -53,7 +53,7 @@ public static class ReportExporter
                 $"two reports would both be written to {duplicate.Key}; rename the summary (reports.summaryName in the profile)", duplicate.Key));
         }
 
-        ThrowIfExisting(targets, options.Force);
+        ThrowIfExisting(targets, options.Force, host);
         var approved = targets.Select((t, i) => (Target: t, Index: i))
             .Where(x => host.ShouldProcess(x.Target, $"Write {Describe(names[x.Index])}"))
             .ToList();
@@ -68,7 +68,7 @@ public static class ReportExporter
             Directory.CreateDirectory(folder);
             using var folderLock = ReportStaging.Lock(folder);
             ReportStaging.Recover(folder, host);
-            ThrowIfExisting(targets, options.Force); // again, under the lock: another run may have written meanwhile
+            ThrowIfExisting(targets, options.Force, host); // again, under the lock: another run may have written meanwhile
             var producers = Producers(dated, formats);
             var set = approved.Select(a => (a.Target, producers[names[a.Index].FileName])).ToList();
             foreach (var (target, _) in set)
@@ -138,7 +138,7 @@ public static class ReportExporter
             }
         }
 
-        ThrowIfExisting(plannedNames.Select(n => Target(folder, n)).ToList(), force);
+        ThrowIfExisting(plannedNames.Select(n => Target(folder, n)).ToList(), force, host);
     }
 
     /// <summary>The names an export of <paramref name="formats"/> will use for a run of <paramref name="profile"/> on <paramref name="date"/> (for <see cref="Preflight"/>).</summary>
@@ -174,7 +174,7 @@ public static class ReportExporter
         return Path.GetFullPath(outputPath);
     }
 
-    private static void ThrowIfExisting(IReadOnlyList<string> targets, bool force)
+    private static void ThrowIfExisting(IReadOnlyList<string> targets, bool force, IAuditHost host)
     {
         var existing = targets.Where(t => File.Exists(t) || Directory.Exists(t)).ToList();
         if (existing.Count > 0 && (!force || existing.Any(Directory.Exists)))
@@ -182,7 +182,7 @@ public static class ReportExporter
             throw new BqxException(new BqxError(ErrorIds.OutputExists, BqxErrorCategory.WriteError,
                 existing.Any(Directory.Exists)
                     ? $"{existing.First(Directory.Exists)} is a folder; a report cannot be written there"
-                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use -Force (--force) to replace them",
+                    : $"{existing.Count} report file{(existing.Count == 1 ? "" : "s")} already exist{(existing.Count == 1 ? "s" : "")} ({string.Join(", ", existing.Select(Path.GetFileName))}); nothing was written. Use {host.Dialect.Option(BqxOption.Force)} to replace them",
                 existing[0]));
         }
     }

@@ -141,6 +141,15 @@ public static class ReportText
     public static string Count(long n, string singular, string? plural = null) =>
         $"{MarkdownBuilder.N(n)} {(n == 1 ? singular : plural ?? singular + "s")}";
 
+    /// <summary>
+    /// At most <paramref name="shown"/> items joined, then <c>and N more</c>: a list a report or a blocker repeats
+    /// stays bounded however many targets the profile names (the full list stays where it belongs: the JSON, a table).
+    /// </summary>
+    public static string Some(IReadOnlyCollection<string> items, int shown, string separator = ", ") =>
+        items.Count <= shown
+            ? string.Join(separator, items)
+            : $"{string.Join(separator, items.Take(shown))} and {MarkdownBuilder.N(items.Count - shown)} more";
+
     /// <summary>The evidence of a finding as one line: <c>file scripts/x.py:42 — detail</c>.</summary>
     public static string Evidence(Evidence e) =>
         $"{MarkdownBuilder.Text(e.Source)} {MarkdownBuilder.Code(e.Location)}{(string.IsNullOrEmpty(e.Detail) ? "" : " — " + MarkdownBuilder.Text(e.Detail))}";

@@ -94,7 +94,7 @@ internal static class SummaryReport
         };
         if (c.Result.NamingSummary is { Names: > 0 } naming)
         {
-            rows.Add(Row("Table names", naming.Names, string.Join(" · ", Enum.GetValues<NamingStatus>().Select(s => $"{ReportText.Status(s)} {N(naming.ByStatus.TryGetValue(s, out var n) ? n : 0)}"))));
+            rows.Add(Row("Table names", naming.Names, string.Join(" · ", Enum.GetValues<NamingStatus>().Select(s => $"{ReportText.Status(s)} {N(naming.StatusCount(s))}"))));
         }
 
         if (c.Result.RenamePlan.Count > 0)
@@ -112,7 +112,7 @@ internal static class SummaryReport
     {
         var md = new MarkdownBuilder();
         md.Heading(2, "Critical questions");
-        foreach (var (question, answer) in c.Readiness.Answers.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(6))
+        foreach (var (question, answer) in ReadinessQuestions.Ordered(c.Readiness.Answers).Take(6))
         {
             md.Bullet($"**{Text(Words(question, 120))}** {Text(Words(answer, AnswerMax))}");
         }

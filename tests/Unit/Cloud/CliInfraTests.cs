@@ -127,7 +127,7 @@ public class CliInfraTests
         var (code, output, error) = Cli("infra", home.Path, "--check", "WriteProbe");
 
         Assert.Equal(ExitCodes.Success, code);
-        Assert.Contains("WARNING: WriteProbe checks write to BigQuery and run only with -ProbeWrite (--probe-write)", error);
+        Assert.Contains("WARNING: WriteProbe checks write to BigQuery and run only with --probe-write", error);
         Assert.Contains("0 checks", output);
         Assert.Empty(server.Log.Entries);
     }

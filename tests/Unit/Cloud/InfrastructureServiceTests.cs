@@ -520,7 +520,7 @@ public class InfrastructureServiceTests
         var checks = Run(server, home, kinds: new[] { InfraCheckKind.Billing, InfraCheckKind.WriteProbe }, host: host);
 
         Assert.Equal(InfraCheckKind.Billing, Assert.Single(checks).Kind);
-        Assert.Contains(host.Warnings, w => w.Contains("-ProbeWrite", StringComparison.Ordinal) && w.Contains("no WriteProbe rows", StringComparison.Ordinal));
+        Assert.Contains(host.Warnings, w => w.Contains("--probe-write", StringComparison.Ordinal) && w.Contains("no WriteProbe rows", StringComparison.Ordinal));
         Assert.Equal(new[] { "cloudbilling.projects.getBillingInfo" }, server.Log.ApiRequests.Select(e => e.RouteId));
     }
 

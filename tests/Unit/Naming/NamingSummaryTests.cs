@@ -28,11 +28,11 @@ public class NamingSummaryTests
 
         Assert.Equal(7, summary.Names);
         Assert.Equal(8, summary.Listed);
-        Assert.Equal(3, summary.ByStatus[NamingStatus.Compliant]);
-        Assert.Equal(3, summary.ByStatus[NamingStatus.NonCompliant]);
-        Assert.Equal(0, summary.ByStatus[NamingStatus.Exempt]);
-        Assert.Equal(1, summary.ByStatus[NamingStatus.NoRule]);
-        Assert.Equal(2, summary.ByViolation[NamingViolation.Case]);
+        Assert.Equal(3, summary.StatusCount(NamingStatus.Compliant));
+        Assert.Equal(3, summary.StatusCount(NamingStatus.NonCompliant));
+        Assert.Equal(0, summary.StatusCount(NamingStatus.Exempt));
+        Assert.Equal(1, summary.StatusCount(NamingStatus.NoRule));
+        Assert.Equal(2, summary.ViolationCount(NamingViolation.Case));
         Assert.Equal(
             new[]
             {

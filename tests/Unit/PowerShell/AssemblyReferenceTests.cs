@@ -8,12 +8,13 @@ namespace BqxAudit.Tests.PowerShell;
 /// assembly (loaded by pwsh into its default context) reaches packages only through the engine,
 /// the one assembly the ALC bridge resolves.
 /// </summary>
-[Collection(StagedModuleCollection.Name)]
 public sealed class AssemblyReferenceTests
 {
-    private readonly ModuleMetadata module;
+    /// <summary>The assembly PowerShell cmdlets are compiled against.</summary>
+    internal const string PowerShellAssemblyName = "System.Management.Automation";
 
-    public AssemblyReferenceTests(ModuleMetadata module) => this.module = module;
+    /// <summary>Public types of the <c>BqxAudit.Model</c> assembly (the output types).</summary>
+    private static IEnumerable<Type> ModelTypes => typeof(BqxAudit.Model.Blocker).Assembly.GetExportedTypes().Where(t => t.Namespace == "BqxAudit.Model");
 
     [Fact]
     public void EngineAssembly_ShouldNotReferencePowerShell()
@@ -21,7 +22,7 @@ public sealed class AssemblyReferenceTests
         var references = ReferencedAssemblies(RepositoryLayout.StagedEngineAssembly);
 
         Assert.NotEmpty(references);
-        Assert.DoesNotContain(references, r => r.StartsWith(ModuleMetadata.PowerShellAssemblyName, StringComparison.OrdinalIgnoreCase)
+        Assert.DoesNotContain(references, r => r.StartsWith(PowerShellAssemblyName, StringComparison.OrdinalIgnoreCase)
                                                || r.StartsWith("Microsoft.PowerShell", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -31,7 +32,7 @@ public sealed class AssemblyReferenceTests
         // The positive control of the test above: the reader does see a PowerShell reference where one exists.
         var references = ReferencedAssemblies(RepositoryLayout.StagedCmdletAssembly);
 
-        Assert.Contains(ModuleMetadata.PowerShellAssemblyName, references);
+        Assert.Contains(PowerShellAssemblyName, references);
         Assert.Contains("BqxAudit.Engine", references);
     }
 
@@ -43,7 +44,7 @@ public sealed class AssemblyReferenceTests
         // (YamlDotNet …) would fail to load at run time.
         var framework = FrameworkAssemblyNames();
         var offenders = ReferencedAssemblies(RepositoryLayout.StagedCmdletAssembly)
-            .Where(r => r != "BqxAudit.Engine" && r != "BqxAudit.Model" && r != ModuleMetadata.PowerShellAssemblyName && !framework.Contains(r))
+            .Where(r => r != "BqxAudit.Engine" && r != "BqxAudit.Model" && r != PowerShellAssemblyName && !framework.Contains(r))
             .ToArray();
 
         Assert.True(offenders.Length == 0, "BqxAudit.dll references assemblies neither pwsh nor the bridge provide: " + string.Join(", ", offenders));
@@ -54,7 +55,7 @@ public sealed class AssemblyReferenceTests
     {
         // DESIGN.md: "the objects PowerShell receives are Model/ types, which expose no package types".
         var offenders = new List<string>();
-        foreach (var type in module.ModelTypes)
+        foreach (var type in ModelTypes)
         {
             var exposed = type.GetProperties().Select(p => (Member: p.Name, p.PropertyType))
                 .Concat(type.GetFields().Select(f => (Member: f.Name, PropertyType: f.FieldType)))
@@ -73,7 +74,7 @@ public sealed class AssemblyReferenceTests
             }
         }
 
-        Assert.NotEmpty(module.ModelTypes);
+        Assert.NotEmpty(ModelTypes);
         Assert.True(offenders.Count == 0, string.Join("; ", offenders));
     }
 

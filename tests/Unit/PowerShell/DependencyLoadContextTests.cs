@@ -86,7 +86,7 @@ public sealed class DependencyLoadContextTests
         var framework = AssemblyReferenceTests.FrameworkAssemblyNames();
         var offenders = Directory.GetFiles(Dependencies, "*.dll")
             .Select(Path.GetFileNameWithoutExtension)
-            .Where(n => framework.Contains(n!) || n!.StartsWith(ModuleMetadata.PowerShellAssemblyName, StringComparison.OrdinalIgnoreCase))
+            .Where(n => framework.Contains(n!) || n!.StartsWith(AssemblyReferenceTests.PowerShellAssemblyName, StringComparison.OrdinalIgnoreCase))
             .ToArray();
 
         Assert.True(offenders.Length == 0, "Dependencies/ shadows: " + string.Join(", ", offenders));

@@ -31,44 +31,8 @@ public static class RepositoryLayout
     /// <summary>The output types, staged beside BqxAudit.dll (default load context), not in Dependencies/.</summary>
     public static string StagedModelAssembly => Path.Combine(StagedModule, "BqxAudit.Model.dll");
 
-    public static string ToolsDirectory => Path.Combine(RepoRoot, "tools");
-
     /// <summary>The shared framework folder of this test process (System.Runtime, System.Text.Json …).</summary>
     public static string RuntimeDirectory => Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-
-    /// <summary>Folders no repository walk descends into: build output, staging, packages, VCS (the same list as tools/ps-syntax-check.mjs).</summary>
-    public static readonly IReadOnlySet<string> SkippedDirectories =
-        new HashSet<string>(StringComparer.Ordinal) { ".git", "node_modules", "bin", "obj", "out", "TestResults" };
-
-    /// <summary>Files under <paramref name="directory"/> with one of <paramref name="extensions"/>, skipping <see cref="SkippedDirectories"/>.</summary>
-    public static IEnumerable<string> FindFiles(string directory, params string[] extensions)
-    {
-        if (!Directory.Exists(directory))
-        {
-            yield break;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(directory))
-        {
-            if (extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
-            {
-                yield return file;
-            }
-        }
-
-        foreach (var sub in Directory.EnumerateDirectories(directory))
-        {
-            if (SkippedDirectories.Contains(Path.GetFileName(sub)))
-            {
-                continue;
-            }
-
-            foreach (var file in FindFiles(sub, extensions))
-            {
-                yield return file;
-            }
-        }
-    }
 
     /// <summary><paramref name="path"/> relative to the repository root, <c>/</c>-separated.</summary>
     public static string Relative(string path) => Path.GetRelativePath(RepoRoot, path).Replace('\\', '/');

@@ -114,6 +114,24 @@ public class ExampleReportTests
     }
 
     [Fact]
+    public void InfrastructureReport_WhenOffline_ShouldListUnmeasuredDatasetsAsRowsAndShareIdenticalEvidence()
+    {
+        var r = ExampleResult;
+        var infra = Md(Deliverable.Infrastructure);
+        var datasets = r.Infrastructure.Where(c => c.Kind == InfraCheckKind.BigQueryDataset).ToList();
+
+        Assert.DoesNotContain("### BigQuery Dataset:", infra); // nothing was measured: no block of "not measured" lines
+        Assert.Contains($"{datasets.Count} datasets not measured", infra);
+        var evidence = infra[infra.IndexOf("## Evidence", StringComparison.Ordinal)..];
+        // One list per kind and check: the offline evidence is the same for every target of a kind.
+        var lists = Regex.Matches(evidence, @"^(\w+) \((.+)\), (\d+) targets: ", RegexOptions.Multiline).ToList();
+        Assert.NotEmpty(lists);
+        Assert.Equal(lists.Count, lists.Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Distinct().Count());
+        Assert.Equal(r.Infrastructure.Count, lists.Sum(m => int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture))
+                                             + Regex.Matches(evidence, @"^\w+ `[^`]+` \(", RegexOptions.Multiline).Count);
+    }
+
+    [Fact]
     public void MarkdownReports_WhenExampleAudited_ShouldCarryTheNumbersOfTheJson()
     {
         var json = Json.Value;
@@ -258,7 +276,7 @@ public class ExampleReportTests
     {
         var md = Md(Deliverable.PhaseReadiness);
 
-        foreach (var question in ExampleResult.Readiness.Answers.Keys)
+        foreach (var question in ExampleResult.Readiness.Questions.Values)
         {
             Assert.Contains($"**{question}**", md);
         }

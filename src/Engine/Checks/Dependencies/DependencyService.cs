@@ -511,7 +511,7 @@ public sealed class DependencyService
         return env;
     }
 
-    private static void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
+    private void ApplyInstalled(DependencyRecord record, IReadOnlyList<DeclaredRequirement> decls, InstalledEnvironment? installed)
     {
         var where = string.Join(", ", decls.Select(d => d.Location).Distinct());
         var declaredIn = where.Length == 0 ? "not declared" : $"declared in {where}";
@@ -519,7 +519,7 @@ public sealed class DependencyService
         {
             record.Status = DependencyStatus.NotVerified;
             record.Evidence.Add(new Evidence("file", decls.FirstOrDefault()?.Location ?? record.Location ?? "",
-                $"{declaredIn}; installation not checked: pass --python or --site-packages (-PythonPath / -SitePackages)"));
+                $"{declaredIn}; installation not checked: pass {host.Dialect.Option(BqxOption.PythonPath)} or {host.Dialect.Option(BqxOption.SitePackages)}"));
             return;
         }
 

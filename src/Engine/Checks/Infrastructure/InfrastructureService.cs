@@ -85,11 +85,11 @@ public sealed class InfrastructureService
         var kinds = (options.Kinds is { Count: > 0 } k ? k : MeasuredKinds).Distinct().ToHashSet();
         if (options.Kinds is { Count: > 0 } && kinds.Contains(InfraCheckKind.WriteProbe) && !options.ProbeWrite)
         {
-            host.WriteWarning("WriteProbe checks write to BigQuery and run only with -ProbeWrite (--probe-write); no WriteProbe rows are produced.");
+            host.WriteWarning($"WriteProbe checks write to BigQuery and run only with {host.Dialect.Option(BqxOption.ProbeWrite)}; no WriteProbe rows are produced.");
         }
         else if (options.ProbeWrite && !kinds.Contains(InfraCheckKind.WriteProbe))
         {
-            host.WriteWarning("-ProbeWrite (--probe-write) has no effect: the kinds chosen leave out WriteProbe.");
+            host.WriteWarning($"{host.Dialect.Option(BqxOption.ProbeWrite)} has no effect: the kinds chosen leave out WriteProbe.");
         }
 
         if (options.ThrottleLimit < 1)
@@ -123,7 +123,7 @@ public sealed class InfrastructureService
             {
                 foreach (var row in units.SelectMany(u => u.Plan).Select(Offline))
                 {
-                    yield return row;
+                    yield return Spoken(row);
                 }
 
                 yield break;
@@ -133,7 +133,7 @@ public sealed class InfrastructureService
             {
                 foreach (var row in units.SelectMany(u => u.Plan).Select(NoProject))
                 {
-                    yield return row;
+                    yield return Spoken(row);
                 }
 
                 yield break;
@@ -153,7 +153,7 @@ public sealed class InfrastructureService
             measuring = completion;
             await foreach (var row in reader.ReadAllAsync(cancel).ConfigureAwait(false))
             {
-                yield return row;
+                yield return Spoken(row);
             }
 
             TableListings = context.Shared.CompletedListings();
@@ -395,10 +395,17 @@ public sealed class InfrastructureService
         return rows;
     }
 
+    /// <summary>The row with its remedy in the caller's dialect (<c>{option:Offline}</c> → <c>-Offline</c> / <c>--offline</c>).</summary>
+    private InfraCheck Spoken(InfraCheck row)
+    {
+        row.Remedy = row.Remedy is null ? null : host.Dialect.Format(row.Remedy);
+        return row;
+    }
+
     private static InfraCheck Offline(PlannedCheck plan)
     {
         var row = plan.Row(InfraCheckStatus.NotVerified, "not measured: offline",
-            "Run without -Offline (--offline) to measure it; for credentials run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS.");
+            "Run without {option:Offline} to measure it; for credentials run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS.");
         row.Evidence.Add(new Evidence("command", "-Offline", "no cloud calls were made"));
         return row;
     }
@@ -406,7 +413,7 @@ public sealed class InfrastructureService
     private static InfraCheck NoProject(PlannedCheck plan)
     {
         var row = plan.Row(InfraCheckStatus.NotVerified, "not measured: no project id",
-            "Set gcp.project in the profile, BQXAUDIT_PROJECT, or pass --project / -ProjectId.");
+            "Set gcp.project in the profile, BQXAUDIT_PROJECT, or pass {option:ProjectId}.");
         row.Evidence.Add(new Evidence("profile", "gcp.project", "empty, and the key file names no project_id"));
         return row;
     }

@@ -9,7 +9,7 @@ internal sealed class ProjectCheck : CheckUnit
     public ProjectCheck(string project)
         : base(new PlannedCheck(InfraCheckKind.Project, $"project:{project}", "project is reachable and active", "ACTIVE")
         {
-            MissingRemedy = $"Check gcp.project in the profile (or --project); `gcloud projects describe {project}` shows whether the caller can see it.",
+            MissingRemedy = $"Check gcp.project in the profile (or {{option:ProjectId}}); `gcloud projects describe {project}` shows whether the caller can see it.",
         })
     {
     }

@@ -27,7 +27,7 @@ internal sealed class ActivePrincipalCheck : CheckUnit
         if (credential is null)
         {
             var none = plan.Row(InfraCheckStatus.NotVerified, "not measured: requests carry no credentials, so there is no principal",
-                $"Pass the service account's key file (--credentials / -CredentialPath) to audit as {expected}.");
+                $"Pass the service account's key file ({{option:CredentialPath}}) to audit as {expected}.");
             none.Evidence.Add(new Evidence("credential", context.Session.DescribeCredentials(GcpApi.Iam), "no principal: requests are sent without credentials"));
             return new[] { none };
         }
@@ -37,7 +37,7 @@ internal sealed class ActivePrincipalCheck : CheckUnit
         if (principal is null)
         {
             row = plan.Row(InfraCheckStatus.NotVerified, $"not measured: the credentials ({credential.Source}) do not name their account",
-                $"`gcloud auth list` shows the active account; to audit as {expected}, pass its key file (--credentials / -CredentialPath).");
+                $"`gcloud auth list` shows the active account; to audit as {expected}, pass its key file ({{option:CredentialPath}}).");
             row.Evidence.Add(new Evidence("credential", credential.Source, "user credentials carry no email without the email scope; the audit asks only for cloud-platform"));
             return new[] { row };
         }
@@ -45,7 +45,7 @@ internal sealed class ActivePrincipalCheck : CheckUnit
         row = string.Equals(principal, expected, StringComparison.OrdinalIgnoreCase)
             ? plan.Row(InfraCheckStatus.Ready, principal)
             : plan.Row(InfraCheckStatus.Partial, $"{principal}, not {expected}: the permission rows describe {principal}",
-                $"Run the audit as {expected} (--credentials with its key file) so permissions are tested for the principal that runs the pipeline, or correct gcp.serviceAccount.");
+                $"Run the audit as {expected} ({{option:CredentialPath}} with its key file) so permissions are tested for the principal that runs the pipeline, or correct gcp.serviceAccount.");
         row.Details["Principal"] = principal;
         row.Details["Expected"] = expected;
         row.Evidence.Add(new Evidence("credential", credential.Source, $"principal {principal}"));
