@@ -13,9 +13,10 @@ public interface IAuditHost
 
     /// <summary>
     /// How the user spells our commands and options (<c>-Offline</c> or <c>--offline</c>): every text that
-    /// tells the user to run one goes through it (see <see cref="CommandDialect"/>). Default: the CLI's.
+    /// tells the user to run one goes through it (see <see cref="CommandDialect"/>). No default: a host that
+    /// wraps another passes the inner host's on, so a wrapped cmdlet host never speaks the CLI's flags.
     /// </summary>
-    CommandDialect Dialect => CommandDialect.Cli;
+    CommandDialect Dialect { get; }
 
     void WriteVerbose(string message);
 
@@ -48,6 +49,8 @@ public sealed class NullHost : IAuditHost
 
     public CancellationToken Cancellation => CancellationToken.None;
 
+    public CommandDialect Dialect => CommandDialect.Cli;
+
     public void WriteVerbose(string message) { }
 
     public void WriteWarning(string message) { }
@@ -64,9 +67,15 @@ public sealed class RecordingHost : IAuditHost
 {
     private readonly object gate = new();
 
-    public RecordingHost(CancellationToken cancellation = default) => Cancellation = cancellation;
+    public RecordingHost(CancellationToken cancellation = default, CommandDialect? dialect = null)
+    {
+        Cancellation = cancellation;
+        Dialect = dialect ?? CommandDialect.Cli;
+    }
 
     public CancellationToken Cancellation { get; }
+
+    public CommandDialect Dialect { get; }
 
     public List<string> Verbose { get; } = new();
     public List<string> Warnings { get; } = new();

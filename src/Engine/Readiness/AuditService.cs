@@ -212,6 +212,7 @@ public sealed class AuditService
             Profile = options.Profile,
             Live = options.Offline ? null : new LiveListingOptions { CredentialPath = options.CredentialPath, Environment = options.Environment, Http = options.Http },
             Scripts = result.Scripts,
+            ListingGapsAreFindings = true,
         };
         try
         {

@@ -21,6 +21,8 @@ internal sealed class ConsentHost : IAuditHost
 
     public CancellationToken Cancellation { get; }
 
+    public CommandDialect Dialect => CommandDialect.Cli;
+
     public List<(string Target, string Action, int Thread)> Asked { get; } = new();
 
     public List<string> Warnings { get; } = new();

@@ -85,6 +85,8 @@ internal sealed class TestHost : IAuditHost
 
     public CancellationToken Cancellation => CancellationToken.None;
 
+    public CommandDialect Dialect => CommandDialect.Cli;
+
     public void WriteVerbose(string message) { }
 
     public void WriteWarning(string message) => Warnings.Add(message);

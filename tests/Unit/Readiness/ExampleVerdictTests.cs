@@ -176,6 +176,10 @@ public class ExampleVerdictTests
         {
             Assert.Contains("Naming bqx_ml_v3_features_v2: not measured", document.Markdown);
         }
+
+        // The audit reports the gap as a finding: the user is told once, as a warning, not as an error of the run.
+        Assert.DoesNotContain(host.Errors, e => e.Message.Contains("tableListFile", StringComparison.Ordinal));
+        Assert.Single(host.Warnings, w => w.Contains("tableListFile of dataset 'bqx_ml_v3_features_v2' not found", StringComparison.Ordinal));
     }
 
     [Fact]

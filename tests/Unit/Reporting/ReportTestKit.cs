@@ -104,6 +104,8 @@ internal sealed class ExportHost : IAuditHost
 
     public CancellationToken Cancellation => CancellationToken.None;
 
+    public CommandDialect Dialect => CommandDialect.Cli;
+
     public void WriteVerbose(string message) { }
 
     public void WriteWarning(string message) { }

@@ -32,6 +32,12 @@ public sealed class NamingRequest
     /// null, the plan inventories <see cref="Root"/> itself, and only if some name lacks its variant.
     /// </summary>
     public IReadOnlyList<ScriptRecord>? Scripts { get; init; }
+
+    /// <summary>
+    /// Set by the whole audit: a profile listing that cannot be read is a finding of the audit (not measured, a
+    /// blocker of a phase that renames) and a warning, not an error; the naming commands leave it an error (exit 3).
+    /// </summary>
+    public bool ListingGapsAreFindings { get; init; }
 }
 
 /// <summary>A dataset whose table names could not be read, so its names (and rename collisions) were not checked.</summary>
@@ -125,7 +131,7 @@ public sealed class NamingAudit
 
         gaps.Clear();
         var fromProfile = request.TableNames is not { Count: > 0 } && string.IsNullOrWhiteSpace(request.TableFile);
-        var recorder = new UnreadListings(host);
+        var recorder = new UnreadListings(host, request.ListingGapsAreFindings);
         IReadOnlyList<ITableNameSource> named;
         try
         {
@@ -191,6 +197,8 @@ public sealed class NamingAudit
 
         public CancellationToken Cancellation => inner.Cancellation;
 
+        public CommandDialect Dialect => inner.Dialect;
+
         public void WriteVerbose(string message) => inner.WriteVerbose(message);
 
         public void WriteWarning(string message) => inner.WriteVerbose(message);
@@ -206,12 +214,21 @@ public sealed class NamingAudit
     private sealed class UnreadListings : IAuditHost
     {
         private readonly IAuditHost inner;
+        private readonly bool asWarnings;
 
-        public UnreadListings(IAuditHost inner) => this.inner = inner;
+        /// <param name="asWarnings">A whole audit reports an unread listing as not measured (and, for a phase that
+        /// renames, a blocker), so it tells the user once as a warning; the naming commands, whose input it is, as an error.</param>
+        public UnreadListings(IAuditHost inner, bool asWarnings)
+        {
+            this.inner = inner;
+            this.asWarnings = asWarnings;
+        }
 
         public Dictionary<string, BqxError> Unread { get; } = new(StringComparer.Ordinal);
 
         public CancellationToken Cancellation => inner.Cancellation;
+
+        public CommandDialect Dialect => inner.Dialect;
 
         public void WriteVerbose(string message) => inner.WriteVerbose(message);
 
@@ -222,6 +239,11 @@ public sealed class NamingAudit
             if (error.ErrorId is ErrorIds.PathNotFound or ErrorIds.FileUnreadable && error.Target is { } target)
             {
                 Unread.TryAdd(target, error);
+                if (asWarnings)
+                {
+                    inner.WriteWarning($"{target}: {error.Message}; its table names and rename collisions are reported as not measured");
+                    return;
+                }
             }
 
             inner.WriteError(error);
