@@ -76,6 +76,33 @@ internal sealed class ReportContext
 
     public static ReportContext For(AuditResult result) => new(result);
 
+    /// <summary>
+    /// The document with no full path of the audit machine for what lies under the audited root: whatever text the
+    /// engine carried (an error message naming a file, a tool's output), <c>ROOT/scripts/a.py</c> reads
+    /// <c>scripts/a.py</c> and the root itself its folder name. Reports are read on other machines; the JSON keeps
+    /// <c>Run.Root</c>.
+    /// </summary>
+    public ReportDocument WithoutRoot(ReportDocument document)
+    {
+        var root = ReportText.FullRoot(Run.Root);
+        if (root is null || Path.GetPathRoot(root) == root)
+        {
+            return document; // no root, or a file-system root: every absolute path would match
+        }
+
+        var markdown = document.Markdown;
+        var name = ReportText.RootName(Run.Root);
+        foreach (var form in new[] { root, MarkdownBuilder.Text(root) }.Distinct(StringComparer.Ordinal))
+        {
+            if (markdown.Contains(form, StringComparison.Ordinal))
+            {
+                markdown = markdown.Replace(form + "/", "", StringComparison.Ordinal).Replace(form, name, StringComparison.Ordinal);
+            }
+        }
+
+        return ReferenceEquals(markdown, document.Markdown) ? document : new ReportDocument(document.Deliverable, document.Title, markdown, document.Charts);
+    }
+
     public string FileName(Deliverable d) => ReportNames.FileName(Result, d);
 
     /// <summary>Blockers raised on a script (for a Missing record: on its phase task).</summary>

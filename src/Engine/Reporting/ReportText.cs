@@ -158,14 +158,13 @@ public static class ReportText
     /// </summary>
     public static string Portable(string? path, string? root)
     {
-        if (string.IsNullOrEmpty(path) || string.IsNullOrEmpty(root) || !Path.IsPathRooted(path))
+        var top = FullRoot(root);
+        if (string.IsNullOrEmpty(path) || top is null || !Path.IsPathRooted(path) || path.Contains('\0', StringComparison.Ordinal))
         {
             return path ?? "";
         }
 
-        // A root given relative (`audit examples/x`) is relative to where the audit ran, as the full paths it produced are.
         var full = Path.GetFullPath(path);
-        var top = Path.GetFullPath(root);
         if (!Inventory.SafeFile.IsUnder(full, top))
         {
             return path;
@@ -178,13 +177,35 @@ public static class ReportText
     /// <summary>The audited root as the reports name it: its folder name (<c>bqx_ml_v3</c>); the full path is the JSON's <c>Run.Root</c>.</summary>
     public static string RootName(string? root)
     {
-        if (string.IsNullOrEmpty(root))
+        var full = FullRoot(root);
+        if (full is null)
         {
-            return ".";
+            return string.IsNullOrEmpty(root) ? "." : root;
         }
 
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.IsPathRooted(root) ? root : Path.GetFullPath(root)));
-        return name.Length == 0 ? root : name;
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full));
+        return name.Length == 0 ? root! : name;
+    }
+
+    /// <summary>
+    /// The audited root as a full path, or null when there is none or it is no path. A root given relative
+    /// (<c>audit examples/x</c>) is taken relative to the current folder, as the full paths the audit produced were.
+    /// </summary>
+    internal static string? FullRoot(string? root)
+    {
+        if (string.IsNullOrEmpty(root) || root.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The evidence of a finding as one line: <c>file scripts/x.py:42 — detail</c>.</summary>
