@@ -13,6 +13,9 @@ namespace BqxAudit.Reporting;
 /// </summary>
 internal static class ScriptInventoryReport
 {
+    /// <summary>Scripts that must share a finding word for word before it is stated once above the blocks.</summary>
+    private const int SharedAfter = 3;
+
     public static ReportDocument Build(ReportContext c)
     {
         var scripts = c.Scripts;
@@ -51,9 +54,10 @@ internal static class ScriptInventoryReport
             md.Paragraph("None: every script is READY and none implements a phase task.");
         }
 
+        var shared = SharedFindings(md, attention);
         foreach (var s in attention)
         {
-            Block(md, c, s);
+            Block(md, c, s, shared);
         }
 
         md.Heading(2, "Other scripts");
@@ -169,8 +173,36 @@ internal static class ScriptInventoryReport
         }
     }
 
+    /// <summary>
+    /// Warning and Error findings that several scripts share word for word (a rule whose message names no file), stated
+    /// once before the blocks; each block then lists them by location and rule only.
+    /// </summary>
+    private static HashSet<(string Rule, string Message)> SharedFindings(MarkdownBuilder md, IReadOnlyList<ScriptRecord> attention)
+    {
+        var groups = attention
+            .SelectMany(s => s.Findings.Where(f => f.Severity != FindingSeverity.Info).Select(f => (Script: s, Finding: f)))
+            .GroupBy(x => (x.Finding.Rule, x.Finding.Message))
+            .Where(g => g.Select(x => x.Script).Distinct().Skip(SharedAfter - 1).Any())
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Rule, StringComparer.Ordinal)
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return new HashSet<(string, string)>();
+        }
+
+        md.Paragraph("Findings that several scripts share word for word, stated once (each block below names them by location and rule):");
+        foreach (var g in groups)
+        {
+            var first = g.First().Finding;
+            md.Bullet($"{Code(first.Rule)} ({first.Severity}), {ReportText.Count(g.Select(x => x.Script).Distinct().Count(), "script")}: {Text(first.Message)}");
+        }
+
+        md.EndBlock();
+        return groups.Select(g => g.Key).ToHashSet();
+    }
+
     /// <summary>The directive's "Script" block, with each finding at its exact location.</summary>
-    private static void Block(MarkdownBuilder md, ReportContext c, ScriptRecord s)
+    private static void Block(MarkdownBuilder md, ReportContext c, ScriptRecord s, HashSet<(string Rule, string Message)> shared)
     {
         md.HeadingMarkdown(3, "Script: " + (s.Status == ScriptStatus.Missing ? Text(s.Name) : Code(s.Path)));
         md.Field("Status", ReportText.Status(s.Status));
@@ -239,7 +271,8 @@ internal static class ScriptInventoryReport
         if (shown.Count > 0)
         {
             md.Paragraph("Findings:");
-            ReportSections.Bullets(md, shown.Select(f => $"{Code(f.Location)} {Code(f.Rule)} ({f.Severity}): {Text(f.Message)}").ToList(), ReportLimits.FindingsPerScript, c.InJson("Scripts[].Findings"));
+            ReportSections.Bullets(md, shown.Select(f => $"{Code(f.Location)} {Code(f.Rule)} ({f.Severity}): {(shared.Contains((f.Rule, f.Message)) ? "as stated above the blocks" : Text(f.Message))}").ToList(),
+                ReportLimits.FindingsPerScript, c.InJson("Scripts[].Findings"));
             md.EndBlock();
         }
     }
