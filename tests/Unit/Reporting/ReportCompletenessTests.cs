@@ -175,7 +175,7 @@ public sealed class ReportCompletenessTests
     public void Reports_WhenAuditedUnderAnAbsoluteRoot_ShouldNameNoPathOfTheAuditMachine(bool withProfile)
     {
         using var copy = new TempDir();
-        CopyExample(copy.Path);
+        BqxAudit.Tests.Readiness.ExampleVerdictTests.CopyExample(copy.Path);
         File.Delete(Path.Combine(copy.Path, "tables.txt")); // the "looked for" message names where it was looked for
         if (!withProfile)
         {
@@ -247,15 +247,5 @@ public sealed class ReportCompletenessTests
 
         var end = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
         return markdown[..start] + (end < 0 ? "" : markdown[(end + 1)..]);
-    }
-
-    private static void CopyExample(string target)
-    {
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.Example, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(RepoPaths.Example, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
     }
 }
