@@ -194,6 +194,7 @@ public sealed class ReportCompletenessTests
         });
 
         Assert.Equal(root, result.Run.Root); // the JSON keeps where it ran
+        Assert.Contains(result.Run.NotMeasured, n => n.Contains("tables.txt is absent (looked for it under the audited root)", StringComparison.Ordinal));
         foreach (var document in MarkdownReportWriter.BuildAll(result))
         {
             Assert.DoesNotContain(root, document.Markdown, StringComparison.Ordinal);
@@ -206,6 +207,32 @@ public sealed class ReportCompletenessTests
         {
             Assert.Contains("**Profile**: bqx-ml-v3 (`bqxaudit.yaml`)", inventory);
         }
+    }
+
+    [Fact]
+    public void Reports_WhenTheProfileLivesOutsideTheRoot_ShouldNameWhereItsListingWasLookedForInFull()
+    {
+        using var copy = new TempDir();
+        using var profiles = new TempDir();
+        BqxAudit.Tests.Readiness.ExampleVerdictTests.CopyExample(copy.Path);
+        File.Move(Path.Combine(copy.Path, "bqxaudit.yaml"), Path.Combine(profiles.Path, "bqxaudit.yaml"));
+        var profile = Path.GetFullPath(Path.Combine(profiles.Path, "bqxaudit.yaml"));
+
+        var result = new AuditService(NullHost.Instance).Run(new AuditOptions
+        {
+            Root = Path.GetFullPath(copy.Path),
+            Profile = ProfileLoader.LoadFile(profile),
+            Offline = true,
+            Date = Date,
+        });
+
+        // Outside the root the machine's path is the only name the file has: it stays, in the JSON and the reports.
+        var looked = $"tables.txt is absent (looked for {Path.Combine(Path.GetFullPath(profiles.Path), "tables.txt")})";
+        Assert.Contains(result.Run.NotMeasured, n => n.Contains(looked, StringComparison.Ordinal));
+        var inventory = MarkdownReportWriter.Write(result, Deliverable.ScriptInventory);
+        Assert.Contains(MarkdownBuilder.Text(looked), inventory, StringComparison.Ordinal);
+        Assert.Contains($"**Profile**: bqx-ml-v3 (`{profile}`)", inventory, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetFullPath(copy.Path), inventory, StringComparison.Ordinal);
     }
 
     [Fact]
