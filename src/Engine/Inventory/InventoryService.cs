@@ -1,6 +1,7 @@
 using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Inventory.Analyzers;
+using BqxAudit.Inventory.Analyzers.Shell;
 using BqxAudit.Model;
 using Microsoft.Extensions.FileSystemGlobbing;
 
@@ -46,7 +47,9 @@ public sealed class InventoryService
     public InventoryResult Run(InventoryOptions options)
     {
         var cancel = host.Cancellation;
+        StartupTrace.Mark("inventory: start");
         var discovery = FileDiscovery.Discover(options.Root, host);
+        StartupTrace.Mark("inventory: discovered");
         var repository = new RepositoryIndex(discovery.Root, discovery.Files);
         var inventory = options.Profile.Inventory;
         var include = options.Include is { Count: > 0 } ? options.Include : inventory.Include;
@@ -65,6 +68,11 @@ public sealed class InventoryService
                 work.Add((path, kind));
             }
         }
+
+        // ShellCheck needs only the file list: it runs while the files are analyzed, not after.
+        var checks = DefaultCrossFileChecks.Value;
+        using var shellcheck = checks.OfType<ShellCheckFindings>().FirstOrDefault()
+            ?.Start(discovery.Root, work.Where(w => w.Kind == ScriptKind.Shell).Select(w => w.Path), cancel);
 
         var realRoot = SafeFile.RealPath(discovery.Root) ?? discovery.Root;
         var reader = options.ReadAllBytes ?? (full => SafeFile.ReadAllBytes(full, discovery.Root, SafeFile.DefaultMaxBytes, realRoot));
@@ -98,15 +106,30 @@ public sealed class InventoryService
             host.WriteProgress(new ProgressInfo("Inventorying scripts", "done", 100, Completed: true));
         }
 
+        StartupTrace.Mark("inventory: analyzed");
         var records = results.Where(r => r is not null).Select(r => r!).Concat(unread).ToList();
-        foreach (var check in DefaultCrossFileChecks.Value)
+        foreach (var check in checks)
         {
             cancel.ThrowIfCancellationRequested();
-            check.Check(records, repository);
+            if (check is ShellCheckFindings shellCheck)
+            {
+                shellCheck.Check(records, repository, shellcheck, host.WriteVerbose);
+            }
+            else
+            {
+                check.Check(records, repository);
+            }
+
+            if (StartupTrace.Enabled)
+            {
+                StartupTrace.Mark($"inventory: {check.GetType().Name}");
+            }
         }
 
+        StartupTrace.Mark("inventory: cross-file checks");
         ApplyCategories(records, inventory.Categories);
         ApplyDates(records, discovery, candidates);
+        StartupTrace.Mark("inventory: dates");
         var missing = PhaseTasks(records, options.Profile);
         BqxAudit.Checks.Naming.GeneratorCompliance.Apply(records, options.Profile);
         foreach (var record in records)
@@ -114,6 +137,7 @@ public sealed class InventoryService
             Decide(record);
         }
 
+        StartupTrace.Mark("inventory: decided");
         records.AddRange(missing);
         records.Sort(CompareForOutput);
         var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
