@@ -51,6 +51,10 @@ public sealed class InventoryService
         var discovery = FileDiscovery.Discover(options.Root, host);
         StartupTrace.Mark("inventory: discovered");
         var repository = new RepositoryIndex(discovery.Root, discovery.Files);
+
+        // The history and the modified files do not depend on the analysis: git reads them meanwhile.
+        var git = discovery.Git;
+        var gitFacts = git is null ? null : Task.Run(() => (History: git.ReadHistory(cancel), Modified: git.ModifiedFiles(cancel), Head: git.HeadCommit(cancel)), cancel);
         var inventory = options.Profile.Inventory;
         var include = options.Include is { Count: > 0 } ? options.Include : inventory.Include;
         var exclude = inventory.Exclude.Concat(options.Exclude ?? Array.Empty<string>()).ToArray();
@@ -128,7 +132,8 @@ public sealed class InventoryService
 
         StartupTrace.Mark("inventory: cross-file checks");
         ApplyCategories(records, inventory.Categories);
-        ApplyDates(records, discovery, candidates);
+        var facts = gitFacts?.GetAwaiter().GetResult();
+        ApplyDates(records, discovery, facts?.History, facts?.Modified);
         StartupTrace.Mark("inventory: dates");
         var missing = PhaseTasks(records, options.Profile);
         BqxAudit.Checks.Naming.GeneratorCompliance.Apply(records, options.Profile);
@@ -142,7 +147,7 @@ public sealed class InventoryService
         records.Sort(CompareForOutput);
         var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
         var returned = kinds is null ? records : records.Where(r => kinds.Contains(r.Kind)).ToList();
-        return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository) { Notes = Notes(discovery, records) };
+        return new InventoryResult(discovery.Root, returned, facts?.Head, repository) { Notes = Notes(discovery, records) };
     }
 
     /// <summary>
@@ -375,11 +380,10 @@ public sealed class InventoryService
         }
     }
 
-    private void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, IReadOnlyCollection<string> candidates)
+    private static void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, GitHistory? history, IReadOnlySet<string>? modifiedFiles)
     {
-        var git = discovery.Git;
-        var dates = git?.LastCommitDates(records.Select(r => r.Path), host.Cancellation) ?? new Dictionary<string, GitFileDate>();
-        var modified = git?.ModifiedFiles(host.Cancellation) ?? new HashSet<string>();
+        var dates = GitWorkTree.LastCommitDates(history, records.Select(r => r.Path));
+        var modified = modifiedFiles ?? new HashSet<string>();
         var refused = discovery.Refused.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records)
         {

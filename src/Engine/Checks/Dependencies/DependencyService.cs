@@ -82,6 +82,11 @@ public sealed class DependencyService
             inventory = new InventoryResult(discovery.Root, piped, null, new RepositoryIndex(discovery.Root, discovery.Files));
         }
 
+        // The profile's tools are known before the inventory: their version probes run while it is built.
+        var probe = options.Tools ?? new ToolProbe();
+        var early = options.Types is { Count: > 0 } types && !types.Contains(DependencyType.SystemTool) || options.Profile.Tools.Count == 0
+            ? null
+            : StartProbes(probe, options.Profile.Tools.Concat(probe.SdkCompanions(options.Profile.Tools)).Distinct(StringComparer.Ordinal).ToList());
         inventory ??= new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = options.Profile });
         if (!options.Offline && options.Cloud is null)
         {
@@ -109,10 +114,13 @@ public sealed class DependencyService
             };
         }
 
-        return Analyze(options, inventory);
+        return Analyze(options, inventory, probe, early);
     }
 
-    private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory)
+    private Task<IReadOnlyDictionary<string, ToolInfo>> StartProbes(ToolProbe probe, IReadOnlyCollection<string> tools) => Task.Factory.StartNew(
+        () => probe.ProbeAll(tools, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory, ToolProbe probe, Task<IReadOnlyDictionary<string, ToolInfo>>? early)
     {
         reported.Clear();
         var records = new List<DependencyRecord>();
@@ -126,10 +134,35 @@ public sealed class DependencyService
         var scripts = inventory.Records.Where(r => r.Status != ScriptStatus.Missing).ToList();
         var phaseScripts = scripts.Where(r => r.PhaseTasks.Count > 0).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
 
-        // Tool probes wait on child processes (gcloud starts slowly): start them first, collect them later.
+        // Tool probes wait on child processes (gcloud starts slowly): start them first, collect them later. Only the
+        // tools a phase script or the profile needs are asked their version (the profile's were started before the
+        // inventory); the others are only located on PATH.
         var toolUsers = Wants(DependencyType.SystemTool) ? ToolUsers(options, scripts) : null;
-        var probing = toolUsers is null ? null : Task.Factory.StartNew(
-            () => (options.Tools ?? new ToolProbe()).ProbeAll(toolUsers.Keys, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task<IReadOnlyDictionary<string, ToolInfo>>? probing = null;
+        if (toolUsers is not null)
+        {
+            var needed = toolUsers.Where(t => options.Profile.Tools.Contains(t.Key) || t.Value.Any(phaseScripts.Contains)).Select(t => t.Key).ToList();
+            var asked = early is null ? needed : needed.Where(t => !options.Profile.Tools.Contains(t) && !probe.SdkCompanions(options.Profile.Tools).Contains(t)).ToList();
+            var late = asked.Count == 0 ? null : StartProbes(probe, asked);
+            probing = Task.Run(() =>
+            {
+                var found = new Dictionary<string, ToolInfo>(StringComparer.Ordinal);
+                foreach (var part in new[] { early, late })
+                {
+                    foreach (var (name, info) in part?.GetAwaiter().GetResult() ?? new Dictionary<string, ToolInfo>())
+                    {
+                        found[name] = info;
+                    }
+                }
+
+                foreach (var tool in toolUsers.Keys.Where(t => !found.ContainsKey(t)))
+                {
+                    found[tool] = probe.Locate(tool, "no phase script and not the profile's tools use it");
+                }
+
+                return (IReadOnlyDictionary<string, ToolInfo>)found;
+            });
+        }
 
         // Docker images: what each installs, and what the scripts it runs import and call.
         var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
@@ -739,7 +772,7 @@ public sealed class DependencyService
             };
             record.Evidence.Add(found.Path is null
                 ? new Evidence("command", $"PATH lookup {tool}", $"{tool} is not on PATH ({found.Detail})")
-                : new Evidence("command", $"{tool} --version", found.Detail));
+                : new Evidence("command", found.VersionAsked ? $"{tool} --version" : $"PATH lookup {tool}", found.Detail));
             yield return record;
         }
     }
