@@ -79,21 +79,23 @@ fi
 
 if [ "$which" = compare ]; then
   # One hyperfine run per folder times our inventory (ShellCheck cache cold, then warm) and cloc on the same tree,
-  # interleaved in the same run so the load is shared; then the whole offline audit. Median of 5 each.
+  # in the same run so the load is shared; then the whole offline audit. Median of 5 each; -i: the audit of a
+  # repository with blockers exits non-zero by design.
   command -v cloc >/dev/null || { echo "cloc is needed (apt-get install cloc)" >&2; exit 1; }
-  cache="$work/compare-cache"
+  cache="$PWD/$work/compare-cache" # absolute: a relative XDG_CACHE_HOME is ignored (the XDG rule)
   rows="$work/compare.tsv"
   : >"$rows"
   for dir in "$@"; do
     [ -d "$dir" ] || { echo "not a folder: $dir" >&2; exit 1; }
     out="$work/compare-audit"
     rm -rf "$cache" "$out"
-    hyperfine -N --warmup 1 --runs 5 --export-json "$work/compare.json" \
+    hyperfine -N -i --warmup 1 --runs 5 --export-json "$work/compare.json" \
       --prepare "rm -rf $cache" -n "scripts (ShellCheck cache cold)" "env XDG_CACHE_HOME=$cache ${cli[*]} scripts $dir" \
       --prepare "true" -n "scripts (ShellCheck cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} scripts $dir" \
       --prepare "true" -n "cloc --quiet" "cloc --quiet $dir" \
       --prepare "rm -rf $out" -n "audit --offline (cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} audit $dir --offline --out $out" \
       >/dev/null
+    rm -rf "$out"
     mem=$(peak env XDG_CACHE_HOME="$cache" "${cli[@]}" audit "$dir" --offline --out "$out")
     python3 - "$work/compare.json" "$dir" "$mem" >>"$rows" <<'PY'
 import json, sys

@@ -33,6 +33,9 @@ public sealed class DependencyOptions
     /// <summary>Tool lookup (tests replace PATH and the version probe).</summary>
     public ToolProbe? Tools { get; init; }
 
+    /// <summary>The profile's tool probes, begun earlier by <see cref="DependencyService.StartProfileProbes"/> (null: begun here).</summary>
+    public Task<IReadOnlyDictionary<string, ToolInfo>>? ProfileProbes { get; init; }
+
     /// <summary>Cloud facts (API states, dataset listings, credentials); null offline.</summary>
     public ICloudDependencyFacts? Cloud { get; init; }
 
@@ -84,9 +87,7 @@ public sealed class DependencyService
 
         // The profile's tools are known before the inventory: their version probes run while it is built.
         var probe = options.Tools ?? new ToolProbe();
-        var early = options.Types is { Count: > 0 } types && !types.Contains(DependencyType.SystemTool) || options.Profile.Tools.Count == 0
-            ? null
-            : StartProbes(probe, options.Profile.Tools.Concat(probe.SdkCompanions(options.Profile.Tools)).Distinct(StringComparer.Ordinal).ToList());
+        var early = options.ProfileProbes ?? StartProfileProbes(options.Profile, probe, options.Types);
         inventory ??= new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = options.Profile });
         if (!options.Offline && options.Cloud is null)
         {
@@ -115,6 +116,22 @@ public sealed class DependencyService
         }
 
         return Analyze(options, inventory, probe, early);
+    }
+
+    /// <summary>
+    /// Starts the version probes of the profile's tools (and of bq/gsutil answered by the same gcloud) at once, for
+    /// a caller that has other work first (the audit: the inventory); hand the task to <see cref="DependencyOptions.ProfileProbes"/>.
+    /// Null when system tools are not wanted or the profile names none.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, ToolInfo>>? StartProfileProbes(AuditProfile profile, ToolProbe? tools = null, IReadOnlyCollection<DependencyType>? types = null)
+    {
+        if (types is { Count: > 0 } && !types.Contains(DependencyType.SystemTool) || profile.Tools.Count == 0)
+        {
+            return null;
+        }
+
+        var probe = tools ?? new ToolProbe();
+        return StartProbes(probe, profile.Tools.Concat(probe.SdkCompanions(profile.Tools)).Distinct(StringComparer.Ordinal).ToList());
     }
 
     private Task<IReadOnlyDictionary<string, ToolInfo>> StartProbes(ToolProbe probe, IReadOnlyCollection<string> tools) => Task.Factory.StartNew(
