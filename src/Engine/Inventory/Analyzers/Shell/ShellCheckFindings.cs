@@ -204,7 +204,9 @@ public sealed class ShellCheckFindings : ICrossFileCheck
             return result;
         }
 
-        var batches = pending.Chunk(BatchSize).ToList();
+        // At most BatchSize a process, and at least three batches a processor, so the last batch does not run alone.
+        var size = Math.Clamp((pending.Count + (3 * Environment.ProcessorCount) - 1) / (3 * Environment.ProcessorCount), 1, BatchSize);
+        var batches = pending.Chunk(size).ToList();
         var outcome = new (Dictionary<string, List<Comment>>? Comments, string? Problem)[batches.Count];
         var next = -1;
         var workers = Enumerable.Range(0, Math.Max(1, Math.Min(Environment.ProcessorCount, batches.Count))).Select(_ => Task.Run(() =>
