@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of the CLI (never part of CI). Needs hyperfine and GNU time
-# (Debian: apt-get install hyperfine time) and Node.js for the repository generator.
+# (Debian: apt-get install hyperfine time), python3 for the repository generator and the tables,
+# and cloc for the side-by-side comparison.
 #
 #   bash benchmarks/run.sh            # all
 #   bash benchmarks/run.sh inventory  # one (inventory, infra, audit)
 #   bash benchmarks/run.sh infra
+#   bash benchmarks/run.sh DIR [DIR...]  # side by side on any folders: scripts vs cloc --quiet, and the whole audit
 #
 # Targets (2 cores): inventory of the 20,000-file synthetic repository <= 15 s and <= 400 MB;
 # inventory of the example <= 1 s; the full infrastructure check of the embedded profile against the
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 work=benchmarks/.work
 mkdir -p "$work"
 which=${1:-all}
+if [ -d "$which" ]; then which=compare; fi
 
 dotnet build src/Cli -c Release --nologo -v q >/dev/null
 cli=(dotnet src/Cli/bin/Release/net8.0/bqx-audit.dll)
@@ -24,7 +27,7 @@ peak() { # prints the peak resident set of a command in MB
 }
 
 if [ "$which" = all ] || [ "$which" = inventory ]; then
-  node benchmarks/generate-repo.mjs "$work/synthetic" 20000
+  python3 benchmarks/generate-repo.py "$work/synthetic" 20000
   echo "== inventory of the synthetic repository (20,000 files)"
   hyperfine --warmup 1 --runs 3 --export-markdown "$work/inventory.md" \
     "${cli[*]} scripts $work/synthetic --format json --profile bqx-ml-v3"
@@ -68,8 +71,49 @@ if [ "$which" = all ] || [ "$which" = audit ]; then
   hyperfine --warmup 2 --runs 10 -i --prepare "rm -rf $work/audit-out" \
     "${cli[*]} audit examples/bqx-ml-v3 --offline --out $work/audit-out --report md,json,html,sarif,junit --date 2025-12-13"
   echo "== dependency analysis over the synthetic repository (target: adds <= 20 % to the inventory)"
-  node benchmarks/generate-repo.mjs "$work/synthetic" 20000
+  python3 benchmarks/generate-repo.py "$work/synthetic" 20000
   hyperfine --warmup 1 --runs 3 \
     "${cli[*]} scripts $work/synthetic --format json --profile bqx-ml-v3" \
     "${cli[*]} deps $work/synthetic --format json --profile bqx-ml-v3"
+fi
+
+if [ "$which" = compare ]; then
+  # One hyperfine run per folder times our inventory (ShellCheck cache cold, then warm) and cloc on the same tree,
+  # in the same run so the load is shared; then the whole offline audit. Median of 5 each; -i: the audit of a
+  # repository with blockers exits non-zero by design.
+  command -v cloc >/dev/null || { echo "cloc is needed (apt-get install cloc)" >&2; exit 1; }
+  cache="$PWD/$work/compare-cache" # absolute: a relative XDG_CACHE_HOME is ignored (the XDG rule)
+  rows="$work/compare.tsv"
+  : >"$rows"
+  for dir in "$@"; do
+    [ -d "$dir" ] || { echo "not a folder: $dir" >&2; exit 1; }
+    out="$work/compare-audit"
+    rm -rf "$cache" "$out"
+    hyperfine -N -i --warmup 1 --runs 5 --export-json "$work/compare.json" \
+      --prepare "rm -rf $cache" -n "scripts (ShellCheck cache cold)" "env XDG_CACHE_HOME=$cache ${cli[*]} scripts $dir" \
+      --prepare "true" -n "scripts (ShellCheck cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} scripts $dir" \
+      --prepare "true" -n "cloc --quiet" "cloc --quiet $dir" \
+      --prepare "rm -rf $out" -n "audit --offline (cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} audit $dir --offline --out $out" \
+      >/dev/null
+    rm -rf "$out"
+    mem=$(peak env XDG_CACHE_HOME="$cache" "${cli[@]}" audit "$dir" --offline --out "$out")
+    python3 - "$work/compare.json" "$dir" "$mem" >>"$rows" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+for name, r in results.items():
+    print("\t".join([sys.argv[2], name, f'{r["median"]:.2f}', f'{r["user"] + r["system"]:.2f}', sys.argv[3] if name.startswith("audit") else ""]))
+PY
+  done
+  python3 - "$rows" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+print("| folder | command | median wall (s) | CPU (s) | vs cloc (same run) | peak memory |")
+print("|---|---|---|---|---|---|")
+for folder in dict.fromkeys(r[0] for r in rows):
+    mine = [r for r in rows if r[0] == folder]
+    cloc = next(float(r[2]) for r in mine if r[1] == "cloc --quiet")
+    for _, name, wall, cpu, mem in mine:
+        ratio = "" if name == "cloc --quiet" or name.startswith("audit") else f"{float(wall) / cloc:.2f} (1/{cloc / float(wall):.1f})"
+        print(f"| {folder} | `{name}` | {wall} | {cpu} | {ratio} | {mem} |")
+PY
 fi

@@ -31,7 +31,9 @@ public sealed class CliApp
         root.Subcommands.Add(new AuditCommand(this).Build(cancellation));
         root.Subcommands.Add(new SchemaCommand(this).Build());
 
+        StartupTrace.Mark("commands built");
         var parsed = root.Parse(args);
+        StartupTrace.Mark("parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)

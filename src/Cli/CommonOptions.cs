@@ -56,10 +56,16 @@ internal sealed class CommonOptions
     public BqxAudit.Cloud.GcpHttpOptions Http(ParseResult result) => BqxAudit.Cloud.GcpHttpOptions.Default.WithDeadline(result.GetValue(Timeout));
 
     /// <summary>Loads the profile the options name for the audited root.</summary>
-    public AuditProfile LoadProfile(ParseResult result) => ProfileLoader.Load(new ProfileRequest
+    public AuditProfile LoadProfile(ParseResult result)
     {
-        Profile = result.GetValue(Profile),
-        Root = result.GetValue(Path) ?? ".",
-        ProjectId = result.GetValue(Project),
-    });
+        BqxAudit.Hosting.StartupTrace.Mark("profile: loading");
+        var profile = ProfileLoader.Load(new ProfileRequest
+        {
+            Profile = result.GetValue(Profile),
+            Root = result.GetValue(Path) ?? ".",
+            ProjectId = result.GetValue(Project),
+        });
+        BqxAudit.Hosting.StartupTrace.Mark("profile: loaded");
+        return profile;
+    }
 }

@@ -119,10 +119,16 @@ public sealed class GitWorkTree
     /// date of the last content change beside it. Files whose last change is a shallow clone's boundary
     /// commit are flagged: their real date lies before the history the clone has.
     /// </summary>
-    public IReadOnlyDictionary<string, GitFileDate> LastCommitDates(IEnumerable<string> paths, CancellationToken cancellation = default)
+    public IReadOnlyDictionary<string, GitFileDate> LastCommitDates(IEnumerable<string> paths, CancellationToken cancellation = default) =>
+        LastCommitDates(GitHistory.Read(this, cancellation), paths);
+
+    /// <summary>The history <see cref="LastCommitDates(IEnumerable{string}, CancellationToken)"/> reads (null: none), to read it before the paths are known.</summary>
+    internal GitHistory? ReadHistory(CancellationToken cancellation) => GitHistory.Read(this, cancellation);
+
+    /// <summary>The dates of the given paths in a history read before.</summary>
+    internal static IReadOnlyDictionary<string, GitFileDate> LastCommitDates(GitHistory? history, IEnumerable<string> paths)
     {
         var dates = new Dictionary<string, GitFileDate>(StringComparer.Ordinal);
-        var history = GitHistory.Read(this, cancellation);
         if (history is null)
         {
             return dates; // no commits yet, or git failed: callers fall back to the file system.

@@ -1,6 +1,7 @@
 using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Inventory.Analyzers;
+using BqxAudit.Inventory.Analyzers.Shell;
 using BqxAudit.Model;
 using Microsoft.Extensions.FileSystemGlobbing;
 
@@ -46,8 +47,14 @@ public sealed class InventoryService
     public InventoryResult Run(InventoryOptions options)
     {
         var cancel = host.Cancellation;
+        StartupTrace.Mark("inventory: start");
         var discovery = FileDiscovery.Discover(options.Root, host);
+        StartupTrace.Mark("inventory: discovered");
         var repository = new RepositoryIndex(discovery.Root, discovery.Files);
+
+        // The history and the modified files do not depend on the analysis: git reads them meanwhile.
+        var git = discovery.Git;
+        var gitFacts = git is null ? null : Task.Run(() => (History: git.ReadHistory(cancel), Modified: git.ModifiedFiles(cancel), Head: git.HeadCommit(cancel)), cancel);
         var inventory = options.Profile.Inventory;
         var include = options.Include is { Count: > 0 } ? options.Include : inventory.Include;
         var exclude = inventory.Exclude.Concat(options.Exclude ?? Array.Empty<string>()).ToArray();
@@ -65,6 +72,11 @@ public sealed class InventoryService
                 work.Add((path, kind));
             }
         }
+
+        // ShellCheck needs only the file list: it runs while the files are analyzed, not after.
+        var checks = DefaultCrossFileChecks.Value;
+        using var shellcheck = checks.OfType<ShellCheckFindings>().FirstOrDefault()
+            ?.Start(discovery.Root, work.Where(w => w.Kind == ScriptKind.Shell).Select(w => w.Path), cancel);
 
         var realRoot = SafeFile.RealPath(discovery.Root) ?? discovery.Root;
         var reader = options.ReadAllBytes ?? (full => SafeFile.ReadAllBytes(full, discovery.Root, SafeFile.DefaultMaxBytes, realRoot));
@@ -98,15 +110,31 @@ public sealed class InventoryService
             host.WriteProgress(new ProgressInfo("Inventorying scripts", "done", 100, Completed: true));
         }
 
+        StartupTrace.Mark("inventory: analyzed");
         var records = results.Where(r => r is not null).Select(r => r!).Concat(unread).ToList();
-        foreach (var check in DefaultCrossFileChecks.Value)
+        foreach (var check in checks)
         {
             cancel.ThrowIfCancellationRequested();
-            check.Check(records, repository);
+            if (check is ShellCheckFindings shellCheck)
+            {
+                shellCheck.Check(records, repository, shellcheck, host.WriteVerbose);
+            }
+            else
+            {
+                check.Check(records, repository);
+            }
+
+            if (StartupTrace.Enabled)
+            {
+                StartupTrace.Mark($"inventory: {check.GetType().Name}");
+            }
         }
 
+        StartupTrace.Mark("inventory: cross-file checks");
         ApplyCategories(records, inventory.Categories);
-        ApplyDates(records, discovery, candidates);
+        var facts = gitFacts?.GetAwaiter().GetResult();
+        ApplyDates(records, discovery, facts?.History, facts?.Modified);
+        StartupTrace.Mark("inventory: dates");
         var missing = PhaseTasks(records, options.Profile);
         BqxAudit.Checks.Naming.GeneratorCompliance.Apply(records, options.Profile);
         foreach (var record in records)
@@ -114,11 +142,12 @@ public sealed class InventoryService
             Decide(record);
         }
 
+        StartupTrace.Mark("inventory: decided");
         records.AddRange(missing);
         records.Sort(CompareForOutput);
         var kinds = options.Kinds is { Count: > 0 } ? options.Kinds.ToHashSet() : null;
         var returned = kinds is null ? records : records.Where(r => kinds.Contains(r.Kind)).ToList();
-        return new InventoryResult(discovery.Root, returned, discovery.Git?.HeadCommit(cancel), repository) { Notes = Notes(discovery, records) };
+        return new InventoryResult(discovery.Root, returned, facts?.Head, repository) { Notes = Notes(discovery, records) };
     }
 
     /// <summary>
@@ -351,11 +380,10 @@ public sealed class InventoryService
         }
     }
 
-    private void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, IReadOnlyCollection<string> candidates)
+    private static void ApplyDates(List<ScriptRecord> records, DiscoveryResult discovery, GitHistory? history, IReadOnlySet<string>? modifiedFiles)
     {
-        var git = discovery.Git;
-        var dates = git?.LastCommitDates(records.Select(r => r.Path), host.Cancellation) ?? new Dictionary<string, GitFileDate>();
-        var modified = git?.ModifiedFiles(host.Cancellation) ?? new HashSet<string>();
+        var dates = GitWorkTree.LastCommitDates(history, records.Select(r => r.Path));
+        var modified = modifiedFiles ?? new HashSet<string>();
         var refused = discovery.Refused.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
         foreach (var record in records)
         {

@@ -91,6 +91,8 @@ public sealed class AuditService
         try
         {
             Step("Inventorying scripts", 0);
+            var dependencies = new DependencyService(host);
+            var profileProbes = dependencies.StartProfileProbes(profile); // gcloud starts slowly: it answers while the rest runs
             var inventory = new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = profile });
             result.Scripts = inventory.Records.ToList();
             result.Run.Commit = inventory.Commit;
@@ -116,11 +118,12 @@ public sealed class AuditService
             Naming(options, result);
 
             Step("Analyzing dependencies", 60);
-            result.Dependencies = new DependencyService(host).Analyze(new DependencyOptions
+            result.Dependencies = dependencies.Analyze(new DependencyOptions
             {
                 Root = options.Root,
                 Profile = profile,
                 Inventory = inventory,
+                ProfileProbes = profileProbes,
                 PythonPath = options.PythonPath,
                 SitePackages = options.SitePackages,
                 Offline = options.Offline,

@@ -116,7 +116,7 @@ public class DependencyServiceTests
         var probe = new ToolProbe(v => v == "PATH" ? bin + Path.PathSeparator + other : null, TimeSpan.FromMilliseconds(500));
 
         var started = DateTime.UtcNow;
-        var records = Analyze(Path.Combine(dir.Path, "repo"), Profile("tools: [ docker ]\n"), tools: probe, types: new[] { DependencyType.SystemTool })
+        var records = Analyze(Path.Combine(dir.Path, "repo"), Profile("tools: [ docker ]\n" + RunPhase), tools: probe, types: new[] { DependencyType.SystemTool })
             .ToDictionary(r => r.Name);
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
@@ -127,6 +127,40 @@ public class DependencyServiceTests
         Assert.Equal(DependencyStatus.Missing, records["bq"].Status);
         Assert.Equal(DependencyStatus.Missing, records["docker"].Status);
         Assert.Empty(records["docker"].UsedBy);
+    }
+
+    private const string RunPhase = "phases:\n  - id: P1\n    tasks: [ { name: run, scriptGlobs: [ \"run.sh\" ] } ]\n";
+
+    [Fact]
+    public void Analyze_WhenAToolIsUsedByNoPhaseScriptNorTheProfile_ShouldLocateItWithoutRunningIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the fake tools are shell scripts
+        }
+
+        using var dir = new TempDir();
+        var bin = Path.Combine(dir.Path, "bin");
+        var ran = Path.Combine(dir.Path, "ran.log");
+        foreach (var tool in new[] { "gcloud", "rclone", "jq" })
+        {
+            dir.Write($"bin/{tool}", $"#!/bin/sh\necho {tool} >> '{ran}'\necho '{tool} 1.0'\n");
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        dir.Write("repo/run.sh", "#!/bin/bash\nset -euo pipefail\nrclone ls remote:\n");
+        dir.Write("repo/tools/adhoc.sh", "#!/bin/bash\nset -euo pipefail\njq . x.json\n");
+        var probe = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2));
+
+        var records = Analyze(Path.Combine(dir.Path, "repo"), Profile("tools: [ gcloud ]\n" + RunPhase), tools: probe, types: new[] { DependencyType.SystemTool })
+            .ToDictionary(r => r.Name);
+
+        Assert.Equal(new[] { "gcloud", "rclone" }, File.ReadAllLines(ran).OrderBy(l => l, StringComparer.Ordinal));
+        Assert.Equal(("gcloud 1.0", "rclone 1.0"), (records["gcloud"].VersionInstalled, records["rclone"].VersionInstalled));
+        Assert.Equal((DependencyStatus.Ready, (string?)null), (records["jq"].Status, records["jq"].VersionInstalled));
+        var located = Assert.Single(records["jq"].Evidence);
+        Assert.Equal("PATH lookup jq", located.Location);
+        Assert.Contains("its version was not asked", located.Detail);
     }
 
     [Fact]

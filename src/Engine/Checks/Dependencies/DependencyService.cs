@@ -33,6 +33,9 @@ public sealed class DependencyOptions
     /// <summary>Tool lookup (tests replace PATH and the version probe).</summary>
     public ToolProbe? Tools { get; init; }
 
+    /// <summary>The profile's tool probes, begun earlier by <see cref="DependencyService.StartProfileProbes"/> (null: begun here).</summary>
+    public Task<IReadOnlyDictionary<string, ToolInfo>>? ProfileProbes { get; init; }
+
     /// <summary>Cloud facts (API states, dataset listings, credentials); null offline.</summary>
     public ICloudDependencyFacts? Cloud { get; init; }
 
@@ -82,6 +85,9 @@ public sealed class DependencyService
             inventory = new InventoryResult(discovery.Root, piped, null, new RepositoryIndex(discovery.Root, discovery.Files));
         }
 
+        // The profile's tools are known before the inventory: their version probes run while it is built.
+        var probe = options.Tools ?? new ToolProbe();
+        var early = options.ProfileProbes ?? StartProfileProbes(options.Profile, probe, options.Types);
         inventory ??= new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = options.Profile });
         if (!options.Offline && options.Cloud is null)
         {
@@ -109,10 +115,29 @@ public sealed class DependencyService
             };
         }
 
-        return Analyze(options, inventory);
+        return Analyze(options, inventory, probe, early);
     }
 
-    private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory)
+    /// <summary>
+    /// Starts the version probes of the profile's tools (and of bq/gsutil answered by the same gcloud) at once, for
+    /// a caller that has other work first (the audit: the inventory); hand the task to <see cref="DependencyOptions.ProfileProbes"/>.
+    /// Null when system tools are not wanted or the profile names none.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, ToolInfo>>? StartProfileProbes(AuditProfile profile, ToolProbe? tools = null, IReadOnlyCollection<DependencyType>? types = null)
+    {
+        if (types is { Count: > 0 } && !types.Contains(DependencyType.SystemTool) || profile.Tools.Count == 0)
+        {
+            return null;
+        }
+
+        var probe = tools ?? new ToolProbe();
+        return StartProbes(probe, profile.Tools.Concat(probe.SdkCompanions(profile.Tools)).Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    private Task<IReadOnlyDictionary<string, ToolInfo>> StartProbes(ToolProbe probe, IReadOnlyCollection<string> tools) => Task.Factory.StartNew(
+        () => probe.ProbeAll(tools, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private IReadOnlyList<DependencyRecord> Analyze(DependencyOptions options, InventoryResult inventory, ToolProbe probe, Task<IReadOnlyDictionary<string, ToolInfo>>? early)
     {
         reported.Clear();
         var records = new List<DependencyRecord>();
@@ -126,10 +151,35 @@ public sealed class DependencyService
         var scripts = inventory.Records.Where(r => r.Status != ScriptStatus.Missing).ToList();
         var phaseScripts = scripts.Where(r => r.PhaseTasks.Count > 0).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
 
-        // Tool probes wait on child processes (gcloud starts slowly): start them first, collect them later.
+        // Tool probes wait on child processes (gcloud starts slowly): start them first, collect them later. Only the
+        // tools a phase script or the profile needs are asked their version (the profile's were started before the
+        // inventory); the others are only located on PATH.
         var toolUsers = Wants(DependencyType.SystemTool) ? ToolUsers(options, scripts) : null;
-        var probing = toolUsers is null ? null : Task.Factory.StartNew(
-            () => (options.Tools ?? new ToolProbe()).ProbeAll(toolUsers.Keys, host.Cancellation), host.Cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task<IReadOnlyDictionary<string, ToolInfo>>? probing = null;
+        if (toolUsers is not null)
+        {
+            var needed = toolUsers.Where(t => options.Profile.Tools.Contains(t.Key) || t.Value.Any(phaseScripts.Contains)).Select(t => t.Key).ToList();
+            var asked = early is null ? needed : needed.Where(t => !options.Profile.Tools.Contains(t) && !probe.SdkCompanions(options.Profile.Tools).Contains(t)).ToList();
+            var late = asked.Count == 0 ? null : StartProbes(probe, asked);
+            probing = Task.Run(() =>
+            {
+                var found = new Dictionary<string, ToolInfo>(StringComparer.Ordinal);
+                foreach (var part in new[] { early, late })
+                {
+                    foreach (var (name, info) in part?.GetAwaiter().GetResult() ?? new Dictionary<string, ToolInfo>())
+                    {
+                        found[name] = info;
+                    }
+                }
+
+                foreach (var tool in toolUsers.Keys.Where(t => !found.ContainsKey(t)))
+                {
+                    found[tool] = probe.Locate(tool, "no phase script and not the profile's tools use it");
+                }
+
+                return (IReadOnlyDictionary<string, ToolInfo>)found;
+            });
+        }
 
         // Docker images: what each installs, and what the scripts it runs import and call.
         var byPath = scripts.ToDictionary(r => r.Path, StringComparer.Ordinal);
@@ -739,7 +789,7 @@ public sealed class DependencyService
             };
             record.Evidence.Add(found.Path is null
                 ? new Evidence("command", $"PATH lookup {tool}", $"{tool} is not on PATH ({found.Detail})")
-                : new Evidence("command", $"{tool} --version", found.Detail));
+                : new Evidence("command", found.VersionAsked ? $"{tool} --version" : $"PATH lookup {tool}", found.Detail));
             yield return record;
         }
     }

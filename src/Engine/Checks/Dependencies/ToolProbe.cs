@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace BqxAudit.Checks.Dependencies;
 
-/// <summary>Where a tool is on PATH and what its <c>--version</c> said (or why there is no answer).</summary>
-public sealed record ToolInfo(string Name, string? Path, string? Version, string Detail);
+/// <summary>Where a tool is on PATH and what its <c>--version</c> said (or why there is no answer; <paramref name="VersionAsked"/> false: it was only located).</summary>
+public sealed record ToolInfo(string Name, string? Path, string? Version, string Detail, bool VersionAsked = true);
 
 /// <summary>
 /// Finds system tools on PATH and asks each for <c>--version</c> (5 s timeout, all at once). The PATH
@@ -53,6 +53,23 @@ public class ToolProbe
     }
 
     public ToolInfo Probe(string tool, CancellationToken cancellation) => Probe(tool, cancellation, full: false).Info;
+
+    /// <summary>Where a tool is on PATH, without running it: the version is not asked (<paramref name="why"/> says why).</summary>
+    public ToolInfo Locate(string tool, string why) => Find(tool) is { } path
+        ? new ToolInfo(tool, path, null, $"found at {path}; its version was not asked: {why}", VersionAsked: false)
+        : new ToolInfo(tool, null, null, $"searched {PathEntries().Count} PATH entries");
+
+    /// <summary>bq and gsutil when they live in the SDK folder of a gcloud among <paramref name="names"/> (one gcloud run answers for them).</summary>
+    public IReadOnlyList<string> SdkCompanions(IEnumerable<string> names)
+    {
+        if (!names.Contains("gcloud", StringComparer.Ordinal) || Find("gcloud") is not { } gcloud)
+        {
+            return Array.Empty<string>();
+        }
+
+        var sdkBin = System.IO.Path.GetDirectoryName(RealPath(gcloud));
+        return new[] { "bq", "gsutil" }.Where(n => Find(n) is { } p && System.IO.Path.GetDirectoryName(RealPath(p)) == sdkBin).ToList();
+    }
 
     private (ToolInfo Info, string Output) Probe(string tool, CancellationToken cancellation, bool full)
     {

@@ -32,16 +32,16 @@ public sealed record SecretFinding(string Path, int Line, SecretKind Kind, strin
 /// <c>private_key</c>, authorized-user credentials, gcloud credential files, <c>.env</c> files with
 /// key-like values, Google API keys and OAuth access tokens. Reads text files up to 5 MB.
 /// </summary>
-public static class SecretScanner
+public static partial class SecretScanner
 {
     public const long MaxBytes = 5 * 1024 * 1024;
 
-    private static readonly Regex PemHeader = new(@"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex ApiKey = new(@"\bAIza[0-9A-Za-z_-]{35}\b", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex AccessToken = new(@"\bya29\.[A-Za-z0-9._-]{20,}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex EnvLine = new(@"^\s*(?:export\s+)?(?<key>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?<value>.*?)\s*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex SecretKey = new(@"(SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
-    private static readonly Regex Placeholder = new(@"^(|""""|''|<.*>|\$\{.*\}|\$[A-Za-z_]\w*|x+|\*+|changeme|change_me|todo|none|null|example|your[-_].*|\.\.\.)$", RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+    private static readonly Regex PemHeader = PemHeaderRegex();
+    private static readonly Regex ApiKey = ApiKeyRegex();
+    private static readonly Regex AccessToken = AccessTokenRegex();
+    private static readonly Regex EnvLine = EnvLineRegex();
+    private static readonly Regex SecretKey = SecretKeyRegex();
+    private static readonly Regex Placeholder = PlaceholderRegex();
 
     private static readonly string[] GcloudFiles = { "credentials.db", "access_tokens.db", "application_default_credentials.json", "adc.json" };
 
@@ -194,4 +194,22 @@ public static class SecretScanner
 
     private static string Fingerprint(string secret) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..8].ToLowerInvariant();
+
+    [GeneratedRegex(@"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----", RegexOptions.CultureInvariant)]
+    private static partial Regex PemHeaderRegex();
+
+    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiKeyRegex();
+
+    [GeneratedRegex(@"\bya29\.[A-Za-z0-9._-]{20,}", RegexOptions.CultureInvariant)]
+    private static partial Regex AccessTokenRegex();
+
+    [GeneratedRegex(@"^\s*(?:export\s+)?(?<key>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?<value>.*?)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvLineRegex();
+
+    [GeneratedRegex(@"(SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex SecretKeyRegex();
+
+    [GeneratedRegex(@"^(|""""|''|<.*>|\$\{.*\}|\$[A-Za-z_]\w*|x+|\*+|changeme|change_me|todo|none|null|example|your[-_].*|\.\.\.)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PlaceholderRegex();
 }

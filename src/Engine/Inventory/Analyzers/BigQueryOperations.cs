@@ -15,24 +15,24 @@ internal readonly record struct TextOperation(OperationKind Kind, int Offset, st
 /// <c>row_count</c> of <c>__TABLES__</c>, <c>total_rows</c> of INFORMATION_SCHEMA) and reads. Each is one
 /// <see cref="ScriptOperation"/>; the analyzers decide whether the text is run or only printed.
 /// </summary>
-internal static class BigQueryOperations
+internal static partial class BigQueryOperations
 {
-    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
     private const string Name = @"(?<t>`[^`]+`|[\w\-.{}\[\]()'""$:]+)";
 
-    private static readonly Regex Rename = new(@"\bALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + Name + @"\s+RENAME\s+TO\b", Options);
-    private static readonly Regex Snapshot = new(@"\bCREATE\s+(OR\s+REPLACE\s+)?SNAPSHOT\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options);
-    private static readonly Regex CreateTable = new(@"\bCREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+|EXTERNAL\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options);
-    private static readonly Regex CopySource = new(@"\G[^;]*?\b(CLONE|COPY)\s+\S|\G\s*(\([^;]*?\)\s*)?(PARTITION\s+BY[^;]*?|CLUSTER\s+BY[^;]*?|OPTIONS\s*\([^;]*?\)\s*)*AS\s*\(?\s*SELECT\s+\*\s+FROM\s+[`\w\-.{}]+\s*\)?\s*(;|$|""|')", Options);
-    private static readonly Regex CreateView = new(@"\bCREATE\s+(OR\s+REPLACE\s+)?(MATERIALIZED\s+)?VIEW\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options);
-    private static readonly Regex Drop = new(@"\bDROP\s+(SNAPSHOT\s+TABLE|EXTERNAL\s+TABLE|MATERIALIZED\s+VIEW|TABLE|VIEW|SCHEMA)\s+(IF\s+EXISTS\s+)?" + Name, Options);
-    private static readonly Regex DeleteRows = new(@"\bDELETE\s+(FROM\s+)?" + Name + @"\s+WHERE\b|\bDELETE\s+FROM\s+" + Name + @"|\bTRUNCATE\s+TABLE\s+" + Name, Options);
-    private static readonly Regex Export = new(@"\bEXPORT\s+DATA\b", Options);
-    private static readonly Regex Count = new(@"\bCOUNT\s*\(\s*(\*|1)\s*\)", Options);
-    private static readonly Regex MetadataRows = new(@"\b__TABLES__\b[\s\S]*|\bINFORMATION_SCHEMA\s*\.\s*(TABLE_STORAGE|PARTITIONS)\b[\s\S]*", Options);
-    private static readonly Regex CountsMetadata = new(@"\bFROM\s+[^;]*?(INFORMATION_SCHEMA\s*\.\s*(TABLES|COLUMNS|TABLE_OPTIONS|VIEWS|SCHEMATA)\b|__TABLES_SUMMARY__)", Options);
-    private static readonly Regex RowColumns = new(@"\b(row_count|total_rows)\b", Options);
-    private static readonly Regex Select = new(@"\bSELECT\b", Options);
+    private static readonly Regex Rename = RenameRegex();
+    private static readonly Regex Snapshot = SnapshotRegex();
+    private static readonly Regex CreateTable = CreateTableRegex();
+    private static readonly Regex CopySource = CopySourceRegex();
+    private static readonly Regex CreateView = CreateViewRegex();
+    private static readonly Regex Drop = DropRegex();
+    private static readonly Regex DeleteRows = DeleteRowsRegex();
+    private static readonly Regex Export = ExportRegex();
+    private static readonly Regex Count = CountRegex();
+    private static readonly Regex MetadataRows = MetadataRowsRegex();
+    private static readonly Regex CountsMetadata = CountsMetadataRegex();
+    private static readonly Regex RowColumns = RowColumnsRegex();
+    private static readonly Regex Select = SelectRegex();
 
     /// <summary>The operations in SQL text, in order of offset; a SELECT counts as a read only when nothing else was found.</summary>
     public static List<TextOperation> FromSql(string sql)
@@ -324,4 +324,43 @@ internal static class BigQueryOperations
         var lastSpace = cut.LastIndexOf(' ');
         return (lastSpace > 60 ? cut[..lastSpace] : cut) + " …";
     }
+
+    [GeneratedRegex(@"\bALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + Name + @"\s+RENAME\s+TO\b", Options)]
+    private static partial Regex RenameRegex();
+
+    [GeneratedRegex(@"\bCREATE\s+(OR\s+REPLACE\s+)?SNAPSHOT\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options)]
+    private static partial Regex SnapshotRegex();
+
+    [GeneratedRegex(@"\bCREATE\s+(OR\s+REPLACE\s+)?(TEMP(ORARY)?\s+|EXTERNAL\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options)]
+    private static partial Regex CreateTableRegex();
+
+    [GeneratedRegex(@"\G[^;]*?\b(CLONE|COPY)\s+\S|\G\s*(\([^;]*?\)\s*)?(PARTITION\s+BY[^;]*?|CLUSTER\s+BY[^;]*?|OPTIONS\s*\([^;]*?\)\s*)*AS\s*\(?\s*SELECT\s+\*\s+FROM\s+[`\w\-.{}]+\s*\)?\s*(;|$|""|')", Options)]
+    private static partial Regex CopySourceRegex();
+
+    [GeneratedRegex(@"\bCREATE\s+(OR\s+REPLACE\s+)?(MATERIALIZED\s+)?VIEW\s+(IF\s+NOT\s+EXISTS\s+)?" + Name, Options)]
+    private static partial Regex CreateViewRegex();
+
+    [GeneratedRegex(@"\bDROP\s+(SNAPSHOT\s+TABLE|EXTERNAL\s+TABLE|MATERIALIZED\s+VIEW|TABLE|VIEW|SCHEMA)\s+(IF\s+EXISTS\s+)?" + Name, Options)]
+    private static partial Regex DropRegex();
+
+    [GeneratedRegex(@"\bDELETE\s+(FROM\s+)?" + Name + @"\s+WHERE\b|\bDELETE\s+FROM\s+" + Name + @"|\bTRUNCATE\s+TABLE\s+" + Name, Options)]
+    private static partial Regex DeleteRowsRegex();
+
+    [GeneratedRegex(@"\bEXPORT\s+DATA\b", Options)]
+    private static partial Regex ExportRegex();
+
+    [GeneratedRegex(@"\bCOUNT\s*\(\s*(\*|1)\s*\)", Options)]
+    private static partial Regex CountRegex();
+
+    [GeneratedRegex(@"\b__TABLES__\b[\s\S]*|\bINFORMATION_SCHEMA\s*\.\s*(TABLE_STORAGE|PARTITIONS)\b[\s\S]*", Options)]
+    private static partial Regex MetadataRowsRegex();
+
+    [GeneratedRegex(@"\bFROM\s+[^;]*?(INFORMATION_SCHEMA\s*\.\s*(TABLES|COLUMNS|TABLE_OPTIONS|VIEWS|SCHEMATA)\b|__TABLES_SUMMARY__)", Options)]
+    private static partial Regex CountsMetadataRegex();
+
+    [GeneratedRegex(@"\b(row_count|total_rows)\b", Options)]
+    private static partial Regex RowColumnsRegex();
+
+    [GeneratedRegex(@"\bSELECT\b", Options)]
+    private static partial Regex SelectRegex();
 }
