@@ -25,6 +25,9 @@ public sealed class InventoryOptions
     /// <summary>How file bytes are read (tests inject failures); defaults to <see cref="File.ReadAllBytes"/>.</summary>
     public Func<string, byte[]>? ReadAllBytes { get; init; }
 
+    /// <summary>The environment ShellCheck is found from (<c>PATH</c>, <c>BQXAUDIT_SHELLCHECK</c>); null: the process's.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
     /// <summary>Worker count for per-file analysis; defaults to the processor count.</summary>
     public int? DegreeOfParallelism { get; init; }
 }
@@ -99,7 +102,10 @@ public sealed class InventoryService
         }
 
         var records = results.Where(r => r is not null).Select(r => r!).Concat(unread).ToList();
-        foreach (var check in DefaultCrossFileChecks.Value)
+        var crossFileChecks = options.Environment is null
+            ? DefaultCrossFileChecks.Value
+            : DefaultCrossFileChecks.Value.Select(c => c is Analyzers.Shell.ShellCheckFindings ? new Analyzers.Shell.ShellCheckFindings(options.Environment) : c);
+        foreach (var check in crossFileChecks)
         {
             cancel.ThrowIfCancellationRequested();
             check.Check(records, repository);
