@@ -54,19 +54,24 @@ internal static class BlockerReport
         }
         else
         {
-            md.Paragraph($"Blockers that touch nothing {Text(c.Readiness.PhaseName)} runs: they do not decide its GO/NO-GO, and each is listed here once.");
+            md.Paragraph($"Blockers that touch nothing {Text(c.Readiness.PhaseName)} runs: they do not decide its GO/NO-GO, and each is listed here once, with where its evidence is "
+                         + $"(every evidence line is {c.InJson("Blockers[].Evidence")}; a script's findings are also in {Code(c.FileName(Deliverable.ScriptInventory))}, a dependency's evidence in {Code(c.FileName(Deliverable.Dependencies))}).");
             md.Table(
-                new[] { "Id", "Priority", "Category", "Title", "Estimated delay", "Recommended action" },
+                new[] { "Id", "Priority", "Category", "Title", "Estimated delay", "Recommended action", "Evidence at" },
                 repository.Select(b => (IReadOnlyList<string>)new[]
                 {
                     Code(b.Id), ReportText.Priority(b.Priority), Text(b.Category), Text(b.Title), ReportText.HoursShort(b.EstimatedDelay), Text(b.RecommendedAction),
+                    ReportSections.Locations(b.Evidence.Select(e => e.Location), ReportLimits.LocationsPerFinding, c.InJson("Blockers[].Evidence")),
                 }));
         }
 
         md.Heading(2, "Evidence");
-        foreach (var b in blockers)
+        md.Paragraph(phase.Count == 0
+            ? "No phase blocker; the repository findings' evidence is in their table above."
+            : $"The evidence of each phase blocker (the repository findings' is in their table above), at most {N(ReportLimits.EvidencePerBlocker)} lines each:");
+        foreach (var b in phase)
         {
-            ReportSections.EvidenceList(md, $"{Code(b.Id)} {Text(b.Title)}:", b.Evidence);
+            ReportSections.EvidenceList(md, $"{Code(b.Id)} {Text(b.Title)}:", b.Evidence, ReportLimits.EvidencePerBlocker, c.InJson("Blockers[].Evidence"));
         }
 
         ReportSections.RunEvidence(md, c);

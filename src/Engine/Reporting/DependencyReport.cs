@@ -4,15 +4,13 @@ using static BqxAudit.Reporting.MarkdownBuilder;
 namespace BqxAudit.Reporting;
 
 /// <summary>
-/// DEPENDENCY_ANALYSIS, for a person: the counts, one row per dependency (packages, tools, APIs, data, name-template
-/// groups, credentials, secrets), then the directive's "Dependency" block for each one that needs action or that a
-/// phase script needs, with the evidence that decided it. Every record's full evidence is in the JSON report.
+/// DEPENDENCY_ANALYSIS, for a person: the counts by type, then every dependency once — the directive's "Dependency"
+/// block for each one that needs action, with the evidence that decided it; the unused declarations and inconsistent
+/// pins one row each under the reason they share; one row for each of the rest (packages, tools, APIs, data,
+/// name-template groups, credentials, secrets). Every record's full evidence is in the JSON report.
 /// </summary>
 internal static class DependencyReport
 {
-    private const int UsedByShown = 4;
-    private const int EvidenceShown = 2;
-
     public static ReportDocument Build(ReportContext c)
     {
         var deps = c.Dependencies;
@@ -41,16 +39,7 @@ internal static class DependencyReport
                 (IReadOnlyList<string>)new[] { ReportText.Type(g.Key), N(g.Count()) }.Concat(statuses.Select(s => N(g.Count(d => d.Status == s)))).ToArray()),
             new[] { false }.Concat(Enumerable.Repeat(true, statuses.Length + 1)).ToArray());
 
-        md.Heading(2, "Dependencies");
-        md.Table(
-            new[] { "Type", "Name", "Required", "Installed", "Status", "Critical", "Used by", "Blockers" },
-            deps.Select(d => (IReadOnlyList<string>)new[]
-            {
-                ReportText.Type(d.Type), Code(d.Name), Text(d.VersionRequired), Text(d.VersionInstalled), ReportText.Status(d.Status),
-                d.Critical ? "yes" : "no", N(d.UsedBy.Count), string.Join(", ", c.BlockersOf(d).Select(b => Code(b.Id))),
-            }),
-            new[] { false, false, false, false, false, false, true, false });
-
+        // Every dependency once: a block when it needs action, a row of the minor table, or a row of the rest.
         md.Heading(2, "Dependencies that need action");
         var detailed = deps.Where(d => NeedsAction(d) && !Minor(d)).ToList();
         if (detailed.Count == 0)
@@ -67,18 +56,37 @@ internal static class DependencyReport
         if (minor.Count > 0)
         {
             md.Heading(2, "Minor: unused declarations and inconsistent pins");
+            foreach (var group in minor.GroupBy(d => (d.Status, d.Purpose)).OrderBy(g => g.Key.Status).ThenBy(g => g.Key.Purpose, StringComparer.Ordinal))
+            {
+                md.Paragraph($"{ReportText.Status(group.Key.Status)} ({N(group.Count())}){(string.IsNullOrEmpty(group.Key.Purpose) ? "" : ": " + Text(group.Key.Purpose))}.");
+                md.Table(
+                    new[] { "Name", "Required", "Declared in", "Blockers" },
+                    group.Select(d => (IReadOnlyList<string>)new[]
+                    {
+                        Code(d.Name), Text(d.VersionRequired), ReportText.Some(d.DeclaredIn.Select(Code).ToList(), ReportLimits.FilesPerDependency, rest: c.InJson("Dependencies[].DeclaredIn")), c.BlockerList(c.BlockersOf(d)),
+                    }));
+            }
+        }
+
+        md.Heading(2, "Other dependencies");
+        var others = deps.Where(d => !NeedsAction(d)).ToList();
+        md.Paragraph(others.Count == 0
+            ? "None: every dependency is above."
+            : $"One row per dependency that needs no action or was not verified ({ReportText.Status(DependencyStatus.Ready)} or {ReportText.Status(DependencyStatus.NotVerified)}); every field of every record is {c.InJson("Dependencies[]")}.");
+        if (others.Count > 0)
+        {
             md.Table(
-                new[] { "Name", "Status", "Required", "Declared in", "Why", "Blockers" },
-                minor.Select(d => (IReadOnlyList<string>)new[]
+                new[] { "Type", "Name", "Required", "Installed", "Status", "Critical", "Used by", "Blockers" },
+                others.Select(d => (IReadOnlyList<string>)new[]
                 {
-                    Code(d.Name), ReportText.Status(d.Status), Text(d.VersionRequired),
-                    string.Join(", ", d.DeclaredIn.Take(3).Select(Code)) + (d.DeclaredIn.Count > 3 ? $" and {N(d.DeclaredIn.Count - 3)} more" : ""),
-                    Text(Truncate(d.Purpose, 110)), ReportContext.BlockerList(c.BlockersOf(d)),
-                }));
+                    ReportText.Type(d.Type), Code(d.Name), Text(d.VersionRequired), Text(d.VersionInstalled), ReportText.Status(d.Status),
+                    d.Critical ? "yes" : "no", N(d.UsedBy.Count), c.Ids(c.BlockersOf(d)),
+                }),
+                new[] { false, false, false, false, false, false, true, false });
         }
 
         md.Heading(2, "Evidence");
-        md.Paragraph("The evidence of every dependency (declarations with their lines, imports, calls, probes) is in the JSON report, `Dependencies[].Evidence`; the blocks above show the first of each.");
+        md.Paragraph($"The evidence of every dependency (declarations with their lines, imports, calls, probes) is {c.InJson("Dependencies[].Evidence")}; the blocks above show the first of each.");
         ReportSections.RunEvidence(md, c);
         return new ReportDocument(Deliverable.Dependencies, title, md.ToString(), md.Charts);
     }
@@ -100,23 +108,12 @@ internal static class DependencyReport
         md.Field("Location", string.IsNullOrEmpty(d.Location) ? "unknown" : Code(d.Location));
         md.Field("Purpose", string.IsNullOrEmpty(d.Purpose) ? "not stated" : Text(d.Purpose));
         md.Field("Status", ReportText.Status(d.Status));
-        md.Field("Declared In", d.DeclaredIn.Count == 0 ? "nowhere" : string.Join(", ", d.DeclaredIn.Select(Code)));
-        md.Field("Used By", d.UsedBy.Count == 0
-            ? "no script"
-            : string.Join(", ", d.UsedBy.Take(UsedByShown).Select(Code)) + (d.UsedBy.Count > UsedByShown ? $" and {N(d.UsedBy.Count - UsedByShown)} more" : ""));
+        md.Field("Declared In", d.DeclaredIn.Count == 0 ? "nowhere" : ReportText.Some(d.DeclaredIn.Select(Code).ToList(), ReportLimits.FilesPerDependency, rest: c.InJson("Dependencies[].DeclaredIn")));
+        md.Field("Used By", d.UsedBy.Count == 0 ? "no script" : ReportText.Some(d.UsedBy.Select(Code).ToList(), ReportLimits.FilesPerDependency, rest: c.InJson("Dependencies[].UsedBy")));
         md.Field("Fallback", string.IsNullOrEmpty(d.Fallback) ? (d.Critical ? "None (critical dependency)" : "None") : Text(d.Fallback));
-        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d)));
+        md.Field("Blockers", c.BlockerList(c.BlockersOf(d)));
         md.EndBlock();
-        foreach (var e in d.Evidence.Take(EvidenceShown))
-        {
-            md.Bullet(ReportText.Evidence(e));
-        }
-
-        if (d.Evidence.Count > EvidenceShown)
-        {
-            md.Bullet($"and {N(d.Evidence.Count - EvidenceShown)} more in the JSON report");
-        }
-
+        ReportSections.Bullets(md, d.Evidence.Select(ReportText.Evidence).ToList(), ReportLimits.EvidencePerDependency, c.InJson("Dependencies[].Evidence"));
         md.EndBlock();
     }
 }

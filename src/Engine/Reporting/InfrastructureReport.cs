@@ -99,7 +99,7 @@ internal static class InfrastructureReport
                     Code(d.Target.StartsWith("bigquery:", StringComparison.Ordinal) ? d.Target[9..] : d.Target),
                     Text(d.Expected),
                     Text(d.Actual),
-                    string.Join(", ", c.BlockersOf(d).Concat(byTarget[d.Target].Where(x => x != d).SelectMany(c.BlockersOf)).Distinct().Select(b => Code(b.Id))),
+                    c.Ids(c.BlockersOf(d).Concat(byTarget[d.Target].Where(x => x != d).SelectMany(c.BlockersOf)).Distinct()),
                 }));
         }
 
@@ -109,7 +109,7 @@ internal static class InfrastructureReport
             checks.Select(x => (IReadOnlyList<string>)new[]
             {
                 x.Kind.ToString(), Code(x.Target), Text(x.Check), ReportText.Status(x.Status), Text(x.Expected), Text(x.Actual),
-                string.Join(", ", c.BlockersOf(x).Select(b => Code(b.Id))),
+                c.Ids(c.BlockersOf(x)),
             }));
 
         var remedies = checks.Where(x => x.Status != InfraCheckStatus.Ready && !string.IsNullOrEmpty(x.Remedy)).GroupBy(x => x.Remedy!, StringComparer.Ordinal).ToList();
@@ -118,17 +118,18 @@ internal static class InfrastructureReport
             md.Heading(2, "Remedies");
             foreach (var g in remedies)
             {
-                md.Bullet($"{Text(g.Key)} ({ReportText.Some(g.Select(x => Code(x.Target)).Distinct().ToList(), 20)})");
+                md.Bullet($"{Text(g.Key)} ({ReportText.Some(g.Select(x => Code(x.Target)).Distinct().ToList(), ReportLimits.Targets, rest: c.InJson("Infrastructure[].Remedy"))})");
             }
 
             md.EndBlock();
         }
 
         md.Heading(2, "Evidence");
-        // Checks of one kind whose evidence is the same word for word (every check of an offline run) share one
-        // list naming their targets; the others each have their own.
+        // Checks whose evidence is the same word for word (every check of an offline run) share one list that counts
+        // them by kind and names their targets; the others each have their own.
+        var rest = c.InJson("Infrastructure[].Evidence");
         var shared = checks.Where(x => x.Details.Count == 0 && x.Evidence.Count > 0)
-            .GroupBy(x => (x.Kind, x.Check, Evidence: string.Join("\n", x.Evidence.Select(ReportText.Evidence))))
+            .GroupBy(x => string.Join("\n", x.Evidence.Select(ReportText.Evidence)), StringComparer.Ordinal)
             .Where(g => g.Skip(1).Any())
             .ToDictionary(g => g.First(), g => g.ToList());
         var grouped = shared.Values.SelectMany(g => g).ToHashSet();
@@ -136,7 +137,9 @@ internal static class InfrastructureReport
         {
             if (shared.TryGetValue(x, out var group))
             {
-                ReportSections.EvidenceList(md, $"{x.Kind} ({Text(x.Check)}), {ReportText.Count(group.Count, "target")}: {ReportText.Some(group.Select(g => Code(g.Target)).ToList(), 20)}:", x.Evidence);
+                var kinds = string.Join(", ", group.GroupBy(g => g.Kind).Select(k => $"{k.Key} {N(k.Count())}"));
+                var targets = ReportText.Some(group.Select(g => Code(g.Target)).Distinct(StringComparer.Ordinal).ToList(), ReportLimits.Targets, rest: rest);
+                ReportSections.EvidenceList(md, $"{ReportText.Count(group.Count, "check")} ({kinds}) on {targets}:", x.Evidence, ReportLimits.EvidencePerCheck, rest);
                 continue;
             }
 
@@ -151,7 +154,7 @@ internal static class InfrastructureReport
                 lines.Add(new Evidence("measured", x.Target, string.Join("; ", x.Details.Select(kv => $"{kv.Key}: {ReportText.Value(kv.Value)}"))));
             }
 
-            ReportSections.EvidenceList(md, $"{x.Kind} {Code(x.Target)} ({Text(x.Check)}{(x.DurationMs > 0 && !c.Run.Reproducible ? $", {N(x.DurationMs)} ms" : "")}):", lines);
+            ReportSections.EvidenceList(md, $"{x.Kind} {Code(x.Target)} ({Text(x.Check)}{(x.DurationMs > 0 && !c.Run.Reproducible ? $", {N(x.DurationMs)} ms" : "")}):", lines, ReportLimits.EvidencePerCheck, rest);
         }
 
         ReportSections.RunEvidence(md, c);
@@ -172,16 +175,19 @@ internal static class InfrastructureReport
                          : "These checks could not be measured in this run. ")
                      + "An unmeasured area is not assumed ready: the areas below that share a cause are one P0 blocker, and the decision cannot be GO until they are measured.");
         md.Table(
-            new[] { "Kind", "Checks", "Why not verified", "Remedy", "Blocker" },
+            new[] { "Kind", "Checks", "Why not verified", "Blocker" },
             notVerified.GroupBy(x => x.Kind).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)new[]
             {
                 g.Key.ToString(),
                 N(g.Count()),
-                Text(string.Join("; ", g.Select(x => x.Actual ?? x.Status.ToString()).Distinct(StringComparer.Ordinal))),
-                Text(string.Join("; ", g.Select(x => x.Remedy).Where(r => !string.IsNullOrEmpty(r)).Distinct(StringComparer.Ordinal))),
-                string.Join(", ", g.SelectMany(c.BlockersOf).Distinct().Select(b => Code(b.Id))),
+                ReportText.Some(g.Select(x => Text(x.Actual ?? x.Status.ToString())).Distinct(StringComparer.Ordinal).ToList(), ReportLimits.Reasons, "; ", c.InJson("Infrastructure[].Actual")),
+                c.Ids(g.SelectMany(c.BlockersOf).Distinct()),
             }),
-            new[] { false, true, false, false, false });
+            new[] { false, true, false, false });
+        if (notVerified.Any(x => !string.IsNullOrEmpty(x.Remedy)))
+        {
+            md.Paragraph("What to do about each, with the targets it covers: the Remedies below.");
+        }
     }
 
     /// <summary>The directive's "BigQuery Dataset" block.</summary>
@@ -207,7 +213,7 @@ internal static class InfrastructureReport
         md.Field("Access", Related(related.Where(x => x.Kind is InfraCheckKind.Permission or InfraCheckKind.WriteProbe).ToList()));
         md.Field("Quotas", Related(quotas));
         md.Field("Cost Tracking", Related(costs));
-        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(d).Concat(related.SelectMany(c.BlockersOf)).Distinct().ToList(), withTitles: true));
+        md.Field("Blockers", c.BlockerList(c.BlockersOf(d).Concat(related.SelectMany(c.BlockersOf)).Distinct().ToList(), withTitles: true));
         if (!measured)
         {
             md.Field("Why not verified", Text(d.Actual));

@@ -35,7 +35,7 @@ public static class MarkdownReportWriter
         _ => 0,
     };
 
-    internal static ReportDocument Build(ReportContext context, Deliverable deliverable) => deliverable switch
+    internal static ReportDocument Build(ReportContext context, Deliverable deliverable) => context.WithoutRoot(deliverable switch
     {
         Deliverable.ScriptInventory => ScriptInventoryReport.Build(context),
         Deliverable.PhaseReadiness => PhaseReadinessReport.Build(context),
@@ -44,5 +44,5 @@ public static class MarkdownReportWriter
         Deliverable.Blockers => BlockerReport.Build(context),
         Deliverable.Summary => SummaryReport.Build(context),
         _ => throw new ArgumentOutOfRangeException(nameof(deliverable), deliverable, "unknown deliverable"),
-    };
+    });
 }

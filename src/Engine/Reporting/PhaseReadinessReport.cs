@@ -34,10 +34,10 @@ internal static class PhaseReadinessReport
             new[] { "Task", "Action", "Script status", "Scripts", "Create", "Delay", "Parallel", "Claimed scope", "Measured scope", "Blockers" },
             r.Tasks.Select(t => (IReadOnlyList<string>)new[]
             {
-                Text(t.Name), Code(t.Action), ReportText.Status(t.ScriptStatus), string.Join(", ", t.Scripts.Select(Code)),
+                Text(t.Name), Code(t.Action), ReportText.Status(t.ScriptStatus), ReportText.Some(t.Scripts.Select(Code).ToList(), ReportLimits.ScriptsPerTask, rest: c.InJson("Readiness.Tasks[].Scripts")),
                 ReportText.HoursShort(t.CreationHours), t.DelayHours.Max > 0 ? ReportText.HoursShort(t.DelayHours) : "",
                 t.Parallel ? "yes" : "no", Text(t.ClaimedScope), t.MeasuredScope is { } m ? N(m) : (t.ClaimedScope is null ? "" : "not measured"),
-                string.Join(", ", c.BlockersOf(t).Select(b => Code(b.Id))),
+                c.Ids(c.BlockersOf(t)),
             }),
             new[] { false, false, false, false, true, true, false, true, true, false });
 
@@ -95,9 +95,9 @@ internal static class PhaseReadinessReport
 
         md.Bullet($"Cost: {(r.Cost is null ? "not estimated" : Text(r.Cost.Basis))}; budget: {(r.Budget is null ? "none" : Text(r.Budget.Basis))}");
         md.EndBlock();
-        foreach (var b in c.PhaseBlockers.Where(b => b.Priority <= Priority.P1))
+        if (c.PhaseBlockers.Count > 0)
         {
-            ReportSections.EvidenceList(md, $"{Code(b.Id)} {Text(b.Title)}:", b.Evidence);
+            md.Paragraph($"The evidence of each phase blocker is in {Code(c.FileName(Deliverable.Blockers))} (every line {c.InJson("Blockers[].Evidence")}).");
         }
 
         ReportSections.RunEvidence(md, c);
@@ -128,10 +128,11 @@ internal static class PhaseReadinessReport
                 var backedUp = s.Findings.Any(f => f.Rule == Inventory.PhaseTaskMatching.DestructiveRule);
                 return (IReadOnlyList<string>)new[]
                 {
-                    Code(s.Path), Text(x.Task), string.Join("; ", ops.Select(o => Text(o.Detail)).Distinct()), string.Join(", ", ops.Select(o => o.Line.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                    Code(s.Path), Text(x.Task), ReportText.Some(ops.Select(o => Text(o.Detail)).Distinct().ToList(), ReportLimits.Statements, "; ", c.InJson("Scripts[].Operations")),
+                    ReportText.Some(ops.Select(o => o.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList(), ReportLimits.StatementLines, rest: c.InJson("Scripts[].Operations")),
                     ops.Select(o => o.StatedCount).FirstOrDefault(n => n is not null) is { } n ? N(n) : "not stated",
                     backedUp ? "yes" : "no ❌",
-                    string.Join(", ", c.BlockersOf(s).Where(b => b.Rule == "script.destructive-phase-task").Select(b => Code(b.Id))),
+                    c.Ids(c.BlockersOf(s).Where(b => b.Rule == "script.destructive-phase-task")),
                 };
             }),
             new[] { false, false, false, false, true, false, false });

@@ -65,7 +65,43 @@ internal sealed class ReportContext
 
     public string DateToken { get; }
 
+    /// <summary>The JSON result's file name, where every list a report caps is whole.</summary>
+    public string JsonName => ReportNames.JsonFileName(Result);
+
+    /// <summary><c>in `AUDIT_RESULT_20251213.json` (`Blockers[].Evidence`)</c>: where the items a report does not list are.</summary>
+    public string InJson(string field) => $"in {MarkdownBuilder.Code(JsonName)} ({MarkdownBuilder.Code(field)})";
+
+    /// <summary>A path relative to the audited root (see <see cref="ReportText.Portable"/>).</summary>
+    public string Portable(string? path) => ReportText.Portable(path, Run.Root);
+
     public static ReportContext For(AuditResult result) => new(result);
+
+    /// <summary>
+    /// The document with no full path of the audit machine for what lies under the audited root: whatever text the
+    /// engine carried (an error message naming a file, a tool's output), <c>ROOT/scripts/a.py</c> reads
+    /// <c>scripts/a.py</c> and the root itself its folder name. Reports are read on other machines; the JSON keeps
+    /// <c>Run.Root</c>.
+    /// </summary>
+    public ReportDocument WithoutRoot(ReportDocument document)
+    {
+        var root = ReportText.FullRoot(Run.Root);
+        if (root is null || Path.GetPathRoot(root) == root)
+        {
+            return document; // no root, or a file-system root: every absolute path would match
+        }
+
+        var markdown = document.Markdown;
+        var name = ReportText.RootName(Run.Root);
+        foreach (var form in new[] { root, MarkdownBuilder.Text(root) }.Distinct(StringComparer.Ordinal))
+        {
+            if (markdown.Contains(form, StringComparison.Ordinal))
+            {
+                markdown = markdown.Replace(form + "/", "", StringComparison.Ordinal).Replace(form, name, StringComparison.Ordinal);
+            }
+        }
+
+        return ReferenceEquals(markdown, document.Markdown) ? document : new ReportDocument(document.Deliverable, document.Title, markdown, document.Charts);
+    }
 
     public string FileName(Deliverable d) => ReportNames.FileName(Result, d);
 
@@ -101,11 +137,18 @@ internal sealed class ReportContext
             .Distinct().OrderBy(b => b.Priority).ToList();
     }
 
-    /// <summary><c>BQX-1 (P0), BQX-2 (P2)</c> or <c>None identified</c>.</summary>
-    public static string BlockerList(IReadOnlyList<Blocker> blockers, bool withTitles = false) =>
+    /// <summary>
+    /// <c>BQX-1 (P0), BQX-2 (P2)</c> or <c>None identified</c>; past <see cref="ReportLimits.BlockerIds"/>, the rest counted
+    /// with where they are (every blocker names what it was raised on in <c>Blockers[].Source</c>).
+    /// </summary>
+    public string BlockerList(IReadOnlyList<Blocker> blockers, bool withTitles = false) =>
         blockers.Count == 0
             ? "None identified"
-            : string.Join(", ", blockers.Select(b => withTitles
+            : ReportText.Some(blockers.Select(b => withTitles
                 ? $"{MarkdownBuilder.Code(b.Id)} {b.Priority} {MarkdownBuilder.Text(b.Title)}"
-                : $"{MarkdownBuilder.Code(b.Id)} ({b.Priority})"));
+                : $"{MarkdownBuilder.Code(b.Id)} ({b.Priority})").ToList(), ReportLimits.BlockerIds, rest: InJson("Blockers[].Source"));
+
+    /// <summary>Blocker Ids for a table cell (<c>`BQX-1`, `BQX-2`</c>), past <see cref="ReportLimits.BlockerIds"/> the rest counted; empty for none.</summary>
+    public string Ids(IEnumerable<Blocker> blockers) =>
+        ReportText.Some(blockers.Select(b => MarkdownBuilder.Code(b.Id)).ToList(), ReportLimits.BlockerIds, rest: InJson("Blockers[].Source"));
 }

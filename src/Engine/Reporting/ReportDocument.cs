@@ -28,6 +28,10 @@ public sealed class ReportDocument
 /// <summary>What every deliverable shares: the verdict header and the run's part of the evidence appendix.</summary>
 internal static class ReportSections
 {
+    /// <summary>One line of <c>AuditService</c>'s unmeasured infrastructure: <c>Infrastructure Api: 8 checks not verified (reason)</c>.</summary>
+    private static readonly System.Text.RegularExpressions.Regex InfraNotMeasured =
+        new(@"^Infrastructure (\w+): (\d{1,9}) checks? not verified \((.*)\)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>The report opens with its verdict: the area's verdict, then the phase decision and the report date.</summary>
     public static string Header(MarkdownBuilder md, ReportContext c, string title, string verdictMarkdown)
     {
@@ -63,13 +67,13 @@ internal static class ReportSections
         var run = c.Run;
         md.Heading(3, "Run");
         md.Field("Tool", $"BqxAudit {MarkdownBuilder.Text(run.ToolVersion)}");
-        md.Field("Profile", $"{MarkdownBuilder.Text(run.ProfileName)} ({MarkdownBuilder.Code(run.ProfileSource)})");
+        md.Field("Profile", $"{MarkdownBuilder.Text(run.ProfileName)} ({MarkdownBuilder.Code(c.Portable(run.ProfileSource))})");
         if (run.EmbeddedProfileApplied)
         {
             md.Field("Profile applied", ProfileApplied(run));
         }
 
-        md.Field("Audited root", MarkdownBuilder.Code(run.Root));
+        md.Field("Audited root", $"{MarkdownBuilder.Code(ReportText.RootName(run.Root))} (every path in this report is relative to it)");
         md.Field("Commit", run.Commit is null ? "not in a git work tree" : MarkdownBuilder.Code(run.Commit));
         md.Field("Project", run.ProjectId is null ? "none" : MarkdownBuilder.Code(run.ProjectId));
         md.Field("Principal", run.Principal is null ? (run.Offline ? "none (offline)" : "unknown") : MarkdownBuilder.Code(run.Principal));
@@ -92,16 +96,47 @@ internal static class ReportSections
             md.EndBlock();
         }
 
-        if (run.NotMeasured.Count > 0)
+        var notMeasured = NotMeasured(run.NotMeasured);
+        if (notMeasured.Count > 0)
         {
             md.Paragraph("Not measured in this run:");
-            foreach (var n in run.NotMeasured)
+            foreach (var n in notMeasured)
             {
                 md.Bullet(MarkdownBuilder.Text(n));
             }
 
             md.EndBlock();
         }
+    }
+
+    /// <summary>
+    /// The run's unmeasured areas, the infrastructure kinds that share one reason folded into one line that keeps each
+    /// kind's count (<c>Infrastructure: 25 checks in 10 areas not verified (Project 1, Api 8, …): not measured: offline</c>);
+    /// without <paramref name="perKind"/> (the summary, which has no room) the kinds' counts are left to the other reports.
+    /// </summary>
+    public static List<string> NotMeasured(IReadOnlyList<string> entries, bool perKind = true)
+    {
+        var parsed = entries.Select(e => (Entry: e, Match: InfraNotMeasured.Match(e))).ToList();
+        var shared = parsed.Where(p => p.Match.Success).GroupBy(p => p.Match.Groups[3].Value, StringComparer.Ordinal)
+            .Where(g => g.Skip(1).Any()).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var (entry, match) in parsed)
+        {
+            if (!match.Success || !shared.TryGetValue(match.Groups[3].Value, out var group))
+            {
+                result.Add(entry);
+            }
+            else if (written.Add(match.Groups[3].Value))
+            {
+                // The kinds that share a reason, written where the first of them stood.
+                var checks = group.Sum(p => long.Parse(p.Match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+                var kinds = group.Select(p => $"{p.Match.Groups[1].Value} {p.Match.Groups[2].Value}").ToList();
+                result.Add($"Infrastructure: {ReportText.Count(checks, "check")} in {MarkdownBuilder.N(group.Count)} areas not verified{(perKind ? $" ({string.Join(", ", kinds)})" : "")}: {match.Groups[3].Value}");
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The sentence every report carries when the embedded profile was applied.</summary>
@@ -111,8 +146,11 @@ internal static class ReportSections
             ? "every task glob and table list file of it fits the root"
             : $"{ReportText.Count(run.ProfileMismatches.Count, "part")} of it {(run.ProfileMismatches.Count == 1 ? "does" : "do")} not fit the root (listed below)");
 
-    /// <summary>A bullet per piece of evidence under a heading naming what it is evidence for.</summary>
-    public static void EvidenceList(MarkdownBuilder md, string headingMarkdown, IReadOnlyList<Evidence> evidence)
+    /// <summary>
+    /// A bullet per piece of evidence under a heading naming what it is evidence for: at most <paramref name="shown"/>,
+    /// then one bullet counting the rest and saying where they are (<paramref name="rest"/>).
+    /// </summary>
+    public static void EvidenceList(MarkdownBuilder md, string headingMarkdown, IReadOnlyList<Evidence> evidence, int shown, string rest)
     {
         if (evidence.Count == 0)
         {
@@ -120,11 +158,54 @@ internal static class ReportSections
         }
 
         md.Paragraph(headingMarkdown);
-        foreach (var e in evidence)
+        Bullets(md, evidence.Select(ReportText.Evidence).ToList(), shown, rest);
+        md.EndBlock();
+    }
+
+    /// <summary>
+    /// Evidence locations grouped by file: <c>`a.sh` lines 3, 9, 12 and 4 more; `b.sh:7`; `PATH lookup gh`</c>, at most
+    /// <paramref name="files"/> files (or other locations) and <see cref="ReportLimits.LinesPerFile"/> lines each, the rest counted.
+    /// </summary>
+    public static string Locations(IEnumerable<string> locations, int files, string? rest = null)
+    {
+        var cut = false;
+        var byFile = locations.Where(l => !string.IsNullOrEmpty(l)).Distinct(StringComparer.Ordinal).Select(SplitLine)
+            .GroupBy(l => l.Path, StringComparer.Ordinal).Select(g =>
+            {
+                var lines = g.Where(l => l.Line is not null).Select(l => l.Line!).ToList();
+                cut |= lines.Count > ReportLimits.LinesPerFile;
+                return lines.Count switch
+                {
+                    0 => MarkdownBuilder.Code(g.Key),
+                    1 => MarkdownBuilder.Code($"{g.Key}:{lines[0]}"),
+                    _ => $"{MarkdownBuilder.Code(g.Key)} lines {ReportText.Some(lines, ReportLimits.LinesPerFile)}",
+                };
+            }).ToList();
+        var text = ReportText.Some(byFile, files, "; ", rest);
+        // A file's lines cut while every file is shown: say once where the rest are.
+        return cut && byFile.Count <= files && !string.IsNullOrEmpty(rest) ? $"{text} (every line {rest})" : text;
+    }
+
+    /// <summary><c>scripts/a.sh:12</c> → (<c>scripts/a.sh</c>, <c>12</c>); a location without a line number → (it, null).</summary>
+    private static (string Path, string? Line) SplitLine(string location)
+    {
+        var colon = location.LastIndexOf(':');
+        return colon > 0 && colon < location.Length - 1 && location.AsSpan(colon + 1).IndexOfAnyExceptInRange('0', '9') < 0
+            ? (location[..colon], location[(colon + 1)..])
+            : (location, null);
+    }
+
+    /// <summary>At most <paramref name="shown"/> bullets, then <c>- and N more in …</c>.</summary>
+    public static void Bullets(MarkdownBuilder md, IReadOnlyList<string> bullets, int shown, string rest)
+    {
+        foreach (var b in bullets.Take(shown))
         {
-            md.Bullet(ReportText.Evidence(e));
+            md.Bullet(b);
         }
 
-        md.EndBlock();
+        if (bullets.Count > shown)
+        {
+            md.Bullet($"and {MarkdownBuilder.N(bullets.Count - shown)} more {rest}");
+        }
     }
 }

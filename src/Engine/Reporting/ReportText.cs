@@ -145,10 +145,68 @@ public static class ReportText
     /// At most <paramref name="shown"/> items joined, then <c>and N more</c>: a list a report or a blocker repeats
     /// stays bounded however many targets the profile names (the full list stays where it belongs: the JSON, a table).
     /// </summary>
-    public static string Some(IReadOnlyCollection<string> items, int shown, string separator = ", ") =>
+    /// <param name="rest">Where the items not shown are (<c>in `AUDIT_RESULT_20251213.json`</c>), appended after "more".</param>
+    public static string Some(IReadOnlyCollection<string> items, int shown, string separator = ", ", string? rest = null) =>
         items.Count <= shown
             ? string.Join(separator, items)
-            : $"{string.Join(separator, items.Take(shown))} and {MarkdownBuilder.N(items.Count - shown)} more";
+            : $"{string.Join(separator, items.Take(shown))} and {MarkdownBuilder.N(items.Count - shown)} more{(string.IsNullOrEmpty(rest) ? "" : " " + rest)}";
+
+    /// <summary>
+    /// A path as the reports print it: relative to the audited root (<c>/</c>-separated) when it lies under it, <c>.</c>
+    /// for the root itself, and as given otherwise (a --python interpreter, a profile outside the root): reports are
+    /// read on other machines, where the audit machine's folders mean nothing.
+    /// </summary>
+    public static string Portable(string? path, string? root)
+    {
+        var top = FullRoot(root);
+        if (string.IsNullOrEmpty(path) || top is null || !Path.IsPathRooted(path) || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return path ?? "";
+        }
+
+        var full = Path.GetFullPath(path);
+        if (!Inventory.SafeFile.IsUnder(full, top))
+        {
+            return path;
+        }
+
+        var relative = Path.GetRelativePath(top, full).Replace('\\', '/');
+        return relative.Length == 0 ? "." : relative;
+    }
+
+    /// <summary>The audited root as the reports name it: its folder name (<c>bqx_ml_v3</c>); the full path is the JSON's <c>Run.Root</c>.</summary>
+    public static string RootName(string? root)
+    {
+        var full = FullRoot(root);
+        if (full is null)
+        {
+            return string.IsNullOrEmpty(root) ? "." : root;
+        }
+
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(full));
+        return name.Length == 0 ? root! : name;
+    }
+
+    /// <summary>
+    /// The audited root as a full path, or null when there is none or it is no path. A root given relative
+    /// (<c>audit examples/x</c>) is taken relative to the current folder, as the full paths the audit produced were.
+    /// </summary>
+    internal static string? FullRoot(string? root)
+    {
+        if (string.IsNullOrEmpty(root) || root.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The evidence of a finding as one line: <c>file scripts/x.py:42 — detail</c>.</summary>
     public static string Evidence(Evidence e) =>

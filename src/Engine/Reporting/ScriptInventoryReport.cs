@@ -13,7 +13,8 @@ namespace BqxAudit.Reporting;
 /// </summary>
 internal static class ScriptInventoryReport
 {
-    private const int LocationsShown = 12;
+    /// <summary>Scripts that must share a finding word for word before it is stated once above the blocks.</summary>
+    private const int SharedAfter = 3;
 
     public static ReportDocument Build(ReportContext c)
     {
@@ -35,7 +36,7 @@ internal static class ScriptInventoryReport
         var present = scripts.Where(s => s.Status != ScriptStatus.Missing).ToList();
         if (present.Any(s => s.CostEstimate?.Basis.Contains("offline", StringComparison.Ordinal) == true))
         {
-            md.Field("Cost estimates", "not verified: offline (they need BigQuery dry runs); each script's is in the JSON report");
+            md.Field("Cost estimates", $"not verified: offline (they need BigQuery dry runs); each script's is {c.InJson("Scripts[].CostEstimate")}");
         }
 
         md.Field("Execution", $"{N(present.Count(s => s.ExecutionMode == ExecutionMode.Parallel))} Parallel (start a pool, executor, process or thread) · {N(present.Count(s => s.ExecutionMode == ExecutionMode.Sequential))} Sequential");
@@ -44,7 +45,7 @@ internal static class ScriptInventoryReport
 
         Totals(md, scripts);
         PhaseScripts(md, c);
-        Images(md, scripts);
+        Images(md, c, scripts);
 
         md.Heading(2, "Scripts that need attention");
         var attention = scripts.Where(s => s.Status != ScriptStatus.Ready || s.PhaseTasks.Count > 0).ToList();
@@ -53,29 +54,31 @@ internal static class ScriptInventoryReport
             md.Paragraph("None: every script is READY and none implements a phase task.");
         }
 
+        var shared = SharedFindings(md, attention);
         foreach (var s in attention)
         {
-            Block(md, c, s);
+            Block(md, c, s, shared);
         }
 
         md.Heading(2, "Other scripts");
-        md.Paragraph("One row per file that has no block above; every field of every record is in the JSON report (`Scripts[]`).");
         var blocked = attention.ToHashSet();
         var others = scripts.Where(s => !blocked.Contains(s)).ToList();
+        md.Paragraph($"One row per file that has no block above: {(others.Count == 0 ? "none" : $"all {N(others.Count)} {ReportText.Status(ScriptStatus.Ready)}, none in a phase task")}; "
+                     + $"every field of every record is {c.InJson("Scripts[]")}. Findings here are Info findings (listed by rule below).");
         var withBlockers = others.Any(s => c.BlockersOf(s).Count > 0);
         md.Table(
-            new[] { "Path", "Kind", "Status", "Lines", "Findings" }.Concat(withBlockers ? new[] { "Blockers" } : Array.Empty<string>()).ToArray(),
+            new[] { "Path", "Kind", "Lines", "Findings" }.Concat(withBlockers ? new[] { "Blockers" } : Array.Empty<string>()).ToArray(),
             others.Select(s => (IReadOnlyList<string>)new[]
             {
-                Code(s.Path), s.Kind.ToString(), ReportText.Status(s.Status), N(s.Lines), N(s.Findings.Count),
-            }.Concat(withBlockers ? new[] { string.Join(", ", c.BlockersOf(s).Select(b => Code(b.Id))) } : Array.Empty<string>()).ToArray()),
-            new[] { false, false, false, true, true, false });
+                Code(s.Path), s.Kind.ToString(), N(s.Lines), N(s.Findings.Count),
+            }.Concat(withBlockers ? new[] { c.Ids(c.BlockersOf(s)) } : Array.Empty<string>()).ToArray()),
+            new[] { false, false, true, true, false });
 
-        InfoFindings(md, scripts);
+        InfoFindings(md, c, scripts);
 
         md.Heading(2, "Evidence");
-        ShellCheckNote(md, scripts);
-        md.Paragraph("Each script's evidence (what was read, the lines that decided its status, the calls into containers, ENV settings) is in the JSON report, `Scripts[].Evidence`.");
+        ShellCheckNote(md, c, scripts);
+        md.Paragraph($"Each script's evidence (what was read, the lines that decided its status, the calls into containers, ENV settings) is {c.InJson("Scripts[].Evidence")}.");
         ReportSections.RunEvidence(md, c);
         return new ReportDocument(Deliverable.ScriptInventory, title, md.ToString(), md.Charts);
     }
@@ -117,12 +120,12 @@ internal static class ScriptInventoryReport
                 Text(r.Task), r.Script.Status == ScriptStatus.Missing ? $"none (expected {Code(r.Script.Path)})" : Code(r.Script.Path),
                 ReportText.Status(r.Script.Status), string.IsNullOrEmpty(r.Script.Purpose) ? "not stated" : Text(Truncate(r.Script.Purpose, 100)),
                 N(r.Script.Lines), r.Script.Status == ScriptStatus.Missing ? "" : r.Script.ExecutionMode.ToString(),
-                string.Join(", ", c.BlockersOf(r.Script).Select(b => Code(b.Id))),
+                c.Ids(c.BlockersOf(r.Script)),
             }),
             new[] { false, false, false, false, true, false, false });
     }
 
-    private static void Images(MarkdownBuilder md, IReadOnlyList<ScriptRecord> scripts)
+    private static void Images(MarkdownBuilder md, ReportContext c, IReadOnlyList<ScriptRecord> scripts)
     {
         var dockerfiles = scripts.Where(s => s.Kind == ScriptKind.Dockerfile).ToList();
         var builds = scripts.Where(s => s.Kind == ScriptKind.CloudBuild).ToList();
@@ -139,9 +142,9 @@ internal static class ScriptInventoryReport
                 dockerfiles.Select(d => (IReadOnlyList<string>)new[]
                 {
                     Code(d.Path), ReportText.Status(d.Status),
-                    d.BaseImages.Count == 0 ? "none" : string.Join(", ", d.BaseImages.Select(Code)),
-                    d.PipInstalls.Count == 0 ? "none" : string.Join(", ", d.PipInstalls.Select(p => Code(p.Requirement))),
-                    d.Invocations.Count == 0 ? "no ENTRYPOINT/CMD" : string.Join("; ", d.Invocations.Select(i => Code(i.Script is null ? i.Tool : $"{i.Tool} {i.Script}") + $" (line {i.Line})")),
+                    d.BaseImages.Count == 0 ? "none" : ReportText.Some(d.BaseImages.Select(Code).ToList(), ReportLimits.PinsPerImage, rest: c.InJson("Scripts[].BaseImages")),
+                    d.PipInstalls.Count == 0 ? "none" : ReportText.Some(d.PipInstalls.Select(p => Code(p.Requirement)).ToList(), ReportLimits.PinsPerImage, rest: c.InJson("Scripts[].PipInstalls")),
+                    d.Invocations.Count == 0 ? "no ENTRYPOINT/CMD" : ReportText.Some(d.Invocations.Select(i => Code(i.Script is null ? i.Tool : $"{i.Tool} {i.Script}") + $" (line {i.Line})").ToList(), ReportLimits.InvocationsPerImage, "; ", c.InJson("Scripts[].Invocations")),
                 }));
             var env = dockerfiles.Select(d => (d, Settings: d.Evidence.FirstOrDefault(e => e.Detail.StartsWith(ImageLayout.EnvEvidence, StringComparison.Ordinal))))
                 .Where(x => x.Settings is not null).ToList();
@@ -164,14 +167,42 @@ internal static class ScriptInventoryReport
                 builds.Select(b => (IReadOnlyList<string>)new[]
                 {
                     Code(b.Path), ReportText.Status(b.Status),
-                    b.BaseImages.Count == 0 ? "none" : string.Join(", ", b.BaseImages.Select(Code)),
-                    b.ImagesPushed.Count == 0 ? "none" : string.Join(", ", b.ImagesPushed.Select(Code)),
+                    b.BaseImages.Count == 0 ? "none" : ReportText.Some(b.BaseImages.Select(Code).ToList(), ReportLimits.PinsPerImage, rest: c.InJson("Scripts[].BaseImages")),
+                    b.ImagesPushed.Count == 0 ? "none" : ReportText.Some(b.ImagesPushed.Select(Code).ToList(), ReportLimits.PinsPerImage, rest: c.InJson("Scripts[].ImagesPushed")),
                 }));
         }
     }
 
+    /// <summary>
+    /// Warning and Error findings that several scripts share word for word (a rule whose message names no file), stated
+    /// once before the blocks; each block then lists them by location and rule only.
+    /// </summary>
+    private static HashSet<(string Rule, string Message)> SharedFindings(MarkdownBuilder md, IReadOnlyList<ScriptRecord> attention)
+    {
+        var groups = attention
+            .SelectMany(s => s.Findings.Where(f => f.Severity != FindingSeverity.Info).Select(f => (Script: s, Finding: f)))
+            .GroupBy(x => (x.Finding.Rule, x.Finding.Message))
+            .Where(g => g.Select(x => x.Script).Distinct().Skip(SharedAfter - 1).Any())
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Rule, StringComparer.Ordinal)
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return new HashSet<(string, string)>();
+        }
+
+        md.Paragraph("Findings that several scripts share word for word, stated once (each block below names them by location and rule):");
+        foreach (var g in groups)
+        {
+            var first = g.First().Finding;
+            md.Bullet($"{Code(first.Rule)} ({first.Severity}), {ReportText.Count(g.Select(x => x.Script).Distinct().Count(), "script")}: {Text(first.Message)}");
+        }
+
+        md.EndBlock();
+        return groups.Select(g => g.Key).ToHashSet();
+    }
+
     /// <summary>The directive's "Script" block, with each finding at its exact location.</summary>
-    private static void Block(MarkdownBuilder md, ReportContext c, ScriptRecord s)
+    private static void Block(MarkdownBuilder md, ReportContext c, ScriptRecord s, HashSet<(string Rule, string Message)> shared)
     {
         md.HeadingMarkdown(3, "Script: " + (s.Status == ScriptStatus.Missing ? Text(s.Name) : Code(s.Path)));
         md.Field("Status", ReportText.Status(s.Status));
@@ -195,16 +226,21 @@ internal static class ScriptInventoryReport
         {
             md.Field("Last Modified", s.LastModified is null ? "unknown" : $"{ReportText.Time(s.LastModified.Value.ToUniversalTime())}{(s.LastModifiedSource is { } src ? $" ({src})" : "")}");
             md.Field("Lines of Code", $"{ReportText.Count(s.Lines, "line")} ({N(s.CodeLines)} code)");
-            var deps = s.Distributions.Select(Text).ToList();
-            if (s.ToolsInvoked.Count > 0)
+            var deps = new List<string>();
+            if (s.Distributions.Count > 0)
             {
-                deps.Add("tools: " + string.Join(", ", s.ToolsInvoked.Select(Text)));
+                deps.Add(ReportText.Some(s.Distributions.Select(Text).ToList(), ReportLimits.DependenciesPerScript, rest: c.InJson("Scripts[].Distributions")));
             }
 
-            if (s.Kind == ScriptKind.Dockerfile)
+            if (s.ToolsInvoked.Count > 0)
             {
-                deps.AddRange(s.BaseImages.Select(i => "base image " + Code(i)));
-                deps.AddRange(s.PipInstalls.Select(p => "pip " + Code(p.Requirement)));
+                deps.Add("tools: " + ReportText.Some(s.ToolsInvoked.Select(Text).ToList(), ReportLimits.DependenciesPerScript, rest: c.InJson("Scripts[].ToolsInvoked")));
+            }
+
+            if (s.Kind == ScriptKind.Dockerfile && s.BaseImages.Count + s.PipInstalls.Count > 0)
+            {
+                // The image's base and pins are its row of "Container images"; the block does not repeat them.
+                deps.Add($"{ReportText.Count(s.BaseImages.Count, "base image")} and {ReportText.Count(s.PipInstalls.Count, "pip install")} (see Container images)");
             }
 
             md.Field("Dependencies", deps.Count == 0 ? "none detected" : string.Join(", ", deps));
@@ -218,7 +254,7 @@ internal static class ScriptInventoryReport
             var destructive = s.SqlStatements.Where(IsDestructive).Distinct(StringComparer.Ordinal).ToList();
             if (destructive.Count > 0)
             {
-                md.Field("Destructive SQL", string.Join("; ", destructive.Take(3).Select(q => Code(Truncate(q.Trim(), 90)))) + (destructive.Count > 3 ? $" and {N(destructive.Count - 3)} more" : ""));
+                md.Field("Destructive SQL", ReportText.Some(destructive.Select(q => Code(Truncate(q.Trim(), 90))).ToList(), ReportLimits.Statements, "; ", c.InJson("Scripts[].SqlStatements")));
             }
 
             if (s.CostEstimate is null || !s.CostEstimate.Basis.Contains("offline", StringComparison.Ordinal))
@@ -227,7 +263,7 @@ internal static class ScriptInventoryReport
             }
         }
 
-        md.Field("Blockers", ReportContext.BlockerList(c.BlockersOf(s)));
+        md.Field("Blockers", c.BlockerList(c.BlockersOf(s)));
         var repeatsFinding = s.Recommendation is { } rec && s.Findings.Any(f => f.Severity != FindingSeverity.Info && rec.EndsWith(f.Message, StringComparison.Ordinal));
         md.Field("Recommendation", string.IsNullOrEmpty(s.Recommendation) ? "none" : repeatsFinding ? "fix the findings below" : Text(s.Recommendation));
         md.EndBlock();
@@ -235,11 +271,8 @@ internal static class ScriptInventoryReport
         if (shown.Count > 0)
         {
             md.Paragraph("Findings:");
-            foreach (var f in shown)
-            {
-                md.Bullet($"{Code(f.Location)} {Code(f.Rule)} ({f.Severity}): {Text(f.Message)}");
-            }
-
+            ReportSections.Bullets(md, shown.Select(f => $"{Code(f.Location)} {Code(f.Rule)} ({f.Severity}): {(shared.Contains((f.Rule, f.Message)) ? "as stated above the blocks" : Text(f.Message))}").ToList(),
+                ReportLimits.FindingsPerScript, c.InJson("Scripts[].Findings"));
             md.EndBlock();
         }
     }
@@ -269,8 +302,8 @@ internal static class ScriptInventoryReport
                t.Contains("DROP TABLE", StringComparison.OrdinalIgnoreCase) || t.Contains("DROP VIEW", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Info findings, one row per rule with every location (the first few spelled out) and the first message.</summary>
-    private static void InfoFindings(MarkdownBuilder md, IReadOnlyList<ScriptRecord> scripts)
+    /// <summary>Info findings, one row per rule: its count, its locations by file (the first few files and lines spelled out) and the first message.</summary>
+    private static void InfoFindings(MarkdownBuilder md, ReportContext c, IReadOnlyList<ScriptRecord> scripts)
     {
         var info = scripts.SelectMany(s => s.Findings.Where(f => f.Severity == FindingSeverity.Info)).ToList();
         md.Heading(2, "Info findings");
@@ -285,14 +318,15 @@ internal static class ScriptInventoryReport
             info.GroupBy(f => f.Rule).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<string>)new[]
             {
                 Code(g.Key), N(g.Count()),
-                string.Join(", ", g.Take(LocationsShown).Select(f => Code(f.Location))) + (g.Count() > LocationsShown ? $" and {N(g.Count() - LocationsShown)} more" : ""),
+                ReportSections.Locations(g.Select(f => f.Location), ReportLimits.FilesPerRule, c.InJson("Scripts[].Findings")),
                 Text(Truncate(g.First().Message, 140)),
             }),
             new[] { false, true, false, false });
+        md.Paragraph($"Every Info finding, with its whole message, is {c.InJson("Scripts[].Findings")}.");
     }
 
     /// <summary>One line on ShellCheck for the whole run, from the per-script evidence.</summary>
-    private static void ShellCheckNote(MarkdownBuilder md, IReadOnlyList<ScriptRecord> scripts)
+    private static void ShellCheckNote(MarkdownBuilder md, ReportContext c, IReadOnlyList<ScriptRecord> scripts)
     {
         var notes = scripts.Where(s => s.Kind == ScriptKind.Shell)
             .Select(s => s.Evidence.FirstOrDefault(e => e.Detail.StartsWith("shellcheck: ", StringComparison.Ordinal)))
@@ -304,8 +338,9 @@ internal static class ScriptInventoryReport
 
         var checkedOnes = notes.Where(n => !n.StartsWith("NotVerified", StringComparison.Ordinal)).ToList();
         var version = checkedOnes.Select(n => n.Split(':')[0]).FirstOrDefault();
-        var reasons = notes.Where(n => n.StartsWith("NotVerified", StringComparison.Ordinal)).GroupBy(n => n).Select(g => $"{N(g.Count())}: {Text(g.Key["NotVerified: ".Length..])}");
+        var reasons = notes.Where(n => n.StartsWith("NotVerified", StringComparison.Ordinal)).GroupBy(n => n).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{N(g.Count())}: {Text(g.Key["NotVerified: ".Length..])}").ToList();
         md.Paragraph($"ShellCheck: {(version is null ? "did not run" : Text(version))} checked {N(checkedOnes.Count)} of {N(notes.Count)} shell scripts" +
-                     (checkedOnes.Count == notes.Count ? "." : $"; NOT VERIFIED ❔ for {string.Join("; ", reasons)}."));
+                     (checkedOnes.Count == notes.Count ? "." : $"; NOT VERIFIED ❔ for {ReportText.Some(reasons, ReportLimits.Reasons, "; ", c.InJson("Scripts[].Evidence"))}."));
     }
 }

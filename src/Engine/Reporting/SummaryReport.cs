@@ -118,19 +118,11 @@ internal static class SummaryReport
         }
 
         md.EndBlock();
-        var notMeasured = NotMeasured(c.Run.NotMeasured);
+        var notMeasured = ReportSections.NotMeasured(c.Run.NotMeasured, perKind: false);
         if (notMeasured.Count > 0)
         {
             md.Heading(2, "Not measured");
-            foreach (var n in notMeasured.Take(NotMeasuredShown))
-            {
-                md.Bullet(Text(Words(n, 200)));
-            }
-
-            if (notMeasured.Count > NotMeasuredShown)
-            {
-                md.Bullet($"and {N(notMeasured.Count - NotMeasuredShown)} more areas (see the infrastructure and dependency reports)");
-            }
+            ReportSections.Bullets(md, notMeasured.Select(n => Text(Words(n, 200))).ToList(), NotMeasuredShown, "in the Run evidence of every other report");
 
             md.EndBlock();
         }
@@ -139,32 +131,10 @@ internal static class SummaryReport
         md.Paragraph("Details, tables and evidence: " + string.Join(", ",
             ReportNames.Deliverables.Where(d => d != Deliverable.Summary).Select(d => Code(c.FileName(d)))) + ".");
         md.Heading(2, "Evidence");
-        md.Paragraph($"BqxAudit {Text(Words(c.Run.ToolVersion, 30))}, profile {Text(Words(c.Run.ProfileName, 40))}, root {Code(Words(c.Run.Root, 80))}"
+        md.Paragraph($"BqxAudit {Text(Words(c.Run.ToolVersion, 30))}, profile {Text(Words(c.Run.ProfileName, 40))}, root {Code(Words(ReportText.RootName(c.Run.Root), 80))}"
                      + $"{(c.Run.Commit is null ? "" : $", commit {Code(Words(c.Run.Commit, 40))}")}, {(c.Run.Offline ? "offline" : "online")}; "
                      + "every number here is in the JSON result and the five reports, with its evidence.");
         return md.ToString();
-    }
-
-    /// <summary>The run's unmeasured areas, those of one part (Infrastructure, Dependencies) folded into one line when they share the reason.</summary>
-    private static List<string> NotMeasured(IReadOnlyList<string> entries)
-    {
-        var result = new List<string>();
-        foreach (var group in entries.GroupBy(e => e.Split(' ', 2)[0], StringComparer.Ordinal))
-        {
-            var items = group.ToList();
-            var reasons = items.Select(e => e.Contains('(') ? e[(e.LastIndexOf('(') + 1)..].TrimEnd(')') : "").Distinct(StringComparer.Ordinal).ToList();
-            if (items.Count > 2 && reasons.Count == 1 && reasons[0].Length > 0 && group.Key is "Infrastructure")
-            {
-                var kinds = items.Select(e => e.Split(' ', 3)[1].TrimEnd(':')).ToList();
-                result.Add($"Infrastructure: {N(kinds.Count)} areas not verified ({string.Join(", ", kinds)}): {reasons[0]}");
-            }
-            else
-            {
-                result.AddRange(items);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>The phase's P0 and P1 blockers by name, as many as fit, then every other blocker counted.</summary>

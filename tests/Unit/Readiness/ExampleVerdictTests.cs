@@ -207,7 +207,7 @@ public class ExampleVerdictTests
         }
     }
 
-    private static void CopyExample(string target)
+    internal static void CopyExample(string target)
     {
         foreach (var file in Directory.EnumerateFiles(RepoPaths.Example, "*", SearchOption.AllDirectories))
         {

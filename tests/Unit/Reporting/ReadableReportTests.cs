@@ -62,6 +62,27 @@ public sealed class ReadableReportTests
     }
 
     [Fact]
+    public void Inventory_WhenScriptsShareAFindingWordForWord_ShouldStateItOnceAndNameEachLocation()
+    {
+        const string message = "no set -e (or set -o errexit): a failing command does not stop the script";
+        var scripts = Enumerable.Range(1, 4).Select(i => new ScriptRecord
+        {
+            Path = $"scripts/run_{i}.sh", Name = $"run_{i}.sh", Kind = ScriptKind.Shell, Status = ScriptStatus.Partial, Lines = 10,
+            Findings = { new Finding("shell.no-errexit", FindingSeverity.Warning, message, $"scripts/run_{i}.sh:1"), new Finding("shell.other", FindingSeverity.Warning, $"only in run_{i}.sh", $"scripts/run_{i}.sh:{i + 2}") },
+        }).ToArray();
+
+        var md = MarkdownReportWriter.Write(Audit(scripts), Deliverable.ScriptInventory);
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(md, System.Text.RegularExpressions.Regex.Escape(MarkdownBuilder.Text(message))));
+        Assert.Contains($"- `shell.no-errexit` (Warning), 4 scripts: {MarkdownBuilder.Text(message)}", md);
+        Assert.All(scripts, s =>
+        {
+            Assert.Contains($"- `{s.Path}:1` `shell.no-errexit` (Warning): as stated above the blocks", md);
+            Assert.Contains($"only in {s.Name}", md); // a finding of one script keeps its message in its block
+        });
+    }
+
+    [Fact]
     public void Inventory_WhenAPhaseScriptPrompts_ShouldPointAtTheInputLineNotLineOne()
     {
         using var dir = new TempDir();

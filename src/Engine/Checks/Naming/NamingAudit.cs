@@ -170,7 +170,7 @@ public sealed class NamingAudit
             if (recorder.Unread.TryGetValue(file, out var error))
             {
                 gaps.Add(new ListingGap(d.Name, file, error.ErrorId == ErrorIds.PathNotFound
-                    ? $"its table listing {file} is absent (looked for {Path.GetFullPath(Path.Combine(request.Profile.BaseDirectory ?? request.Root, file))})"
+                    ? $"its table listing {file} is absent ({LookedFor(request, file)})"
                     : $"its table listing {file} cannot be read: {error.Message}"));
             }
             else if (!seen.Contains(file))
@@ -183,6 +183,23 @@ public sealed class NamingAudit
         {
             gaps.Add(new ListingGap(dataset, null, $"no table listing: the profile gives no tableListFile for {dataset}{(request.Live is null ? " and the run is offline" : "")}"));
         }
+    }
+
+    /// <summary>
+    /// Where an absent listing was looked for, portable: relative to the audited root when it lies under it (reports are
+    /// read on other machines), the full path only for a listing outside the root (a profile kept elsewhere).
+    /// </summary>
+    private static string LookedFor(NamingRequest request, string file)
+    {
+        var root = Path.GetFullPath(request.Root);
+        var full = Path.GetFullPath(Path.Combine(request.Profile.BaseDirectory ?? root, file));
+        if (!Inventory.SafeFile.IsUnder(full, root))
+        {
+            return $"looked for {full}";
+        }
+
+        var relative = Dependencies.ManifestFiles.Relative(root, full);
+        return relative == file ? "looked for it under the audited root" : $"looked for {relative} under the audited root";
     }
 
     private static IEnumerable<string> Datasets(AuditProfile profile, MandateProfile mandate) =>
