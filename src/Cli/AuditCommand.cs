@@ -48,7 +48,7 @@ internal sealed class AuditCommand
         {
             var host = new CliHost(app.Error, parse.GetValue(options.Common.Verbose), cancellation);
             var formats = (parse.GetValue(report) ?? Array.Empty<string>()).SelectMany(Split).Select(v => Format(v)!.Value).ToList();
-            var audit = options.Build(parse);
+            var audit = options.Build(parse, app);
             // The output folder is checked before the audit, not after the cloud checks.
             ReportExporter.Preflight(parse.GetValue(output), ReportExporter.PlannedNames(audit.Profile, audit.Phase, audit.Date ?? DateOnly.FromDateTime(DateTime.UtcNow), formats),
                 parse.GetValue(force), host);

@@ -25,8 +25,10 @@ internal sealed class AuditCommandOptions
         }
     }
 
-    public AuditOptions Build(ParseResult parse) => new()
+    public AuditOptions Build(ParseResult parse, CliApp app) => new()
     {
+        Environment = app.Environment,
+        Tools = app.Tools,
         Root = parse.GetValue(Common.Path) ?? ".",
         Profile = Common.LoadProfile(parse),
         Phase = parse.GetValue(Phase),
@@ -94,7 +96,7 @@ internal sealed class BlockersCommand
         command.SetAction(parse => app.Guard(() =>
         {
             var host = new CliHost(app.Error, parse.GetValue(options.Common.Verbose), cancellation);
-            var result = new AuditService(host).Run(options.Build(parse));
+            var result = new AuditService(host).Run(options.Build(parse, app));
             if (parse.GetValue(options.Common.Format) == OutputFormat.Json)
             {
                 JsonOutput.WriteArray(app.Output, result.Blockers);
@@ -130,7 +132,7 @@ internal sealed class ReadinessCommand
         command.SetAction(parse => app.Guard(() =>
         {
             var host = new CliHost(app.Error, parse.GetValue(options.Common.Verbose), cancellation);
-            var r = new AuditService(host).Run(options.Build(parse)).Readiness;
+            var r = new AuditService(host).Run(options.Build(parse, app)).Readiness;
             if (parse.GetValue(options.Common.Format) == OutputFormat.Json)
             {
                 JsonOutput.Write(app.Output, r);

@@ -52,6 +52,12 @@ public sealed class CliApp
 
     internal TextWriter Error => error;
 
+    /// <summary>The environment the commands read (PATH for the tools and ShellCheck); tests hand a controlled one.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>The system-tool probe; null: the tools on <see cref="Environment"/>'s PATH, really asked for <c>--version</c>.</summary>
+    public BqxAudit.Checks.Dependencies.ToolProbe? Tools { get; init; }
+
     /// <summary>Runs a command body, mapping engine errors to exit codes (3 for input, 4 for bugs, 130 for Ctrl+C).</summary>
     internal int Guard(Func<int> body)
     {

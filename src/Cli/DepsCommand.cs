@@ -43,6 +43,8 @@ internal sealed class DepsCommand
                 Offline = parse.GetValue(common.Offline),
                 CredentialPath = parse.GetValue(common.Credentials),
                 Http = common.Http(parse),
+                Environment = app.Environment,
+                Tools = app.Tools ?? new ToolProbe(app.Environment),
             });
             if (parse.GetValue(common.Format) == OutputFormat.Json)
             {

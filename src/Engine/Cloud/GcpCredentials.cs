@@ -65,6 +65,15 @@ public sealed class GcpCredential
         {
             throw GcpErrorMapper.FromTokenError(e, method);
         }
+        catch (Exception e) when (Innermost<ResponseTooLargeException>(e) is { } big)
+        {
+            throw new GcpResponseTooLargeException($"the token endpoint of {Source}: {big.Message}", method, big.Status) { LocationOverride = "POST oauth2.token" };
+        }
+        catch (Exception e) when (Innermost<TokenRedirectException>(e) is { } redirect)
+        {
+            throw new GcpRedirectException($"the token endpoint of {Source} redirected{(redirect.Location is null ? "" : " to " + redirect.Location)} (HTTP {redirect.Status}); redirects are not followed",
+                method, redirect.Status) { LocationOverride = "POST oauth2.token" };
+        }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             throw;
@@ -80,6 +89,20 @@ public sealed class GcpCredential
     }
 
     public override string ToString() => Source;
+
+    private static T? Innermost<T>(Exception? e)
+        where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>The result of looking for ambient credentials: one, or why there is none and what to do.</summary>
@@ -356,7 +379,34 @@ internal sealed class RetryingHttpClientFactory : HttpClientFactory
     {
         // Google.Apis' own handler above ours would follow a 3xx of the token endpoint itself: not here.
         args.Initializers.Add(NoRedirects.Instance);
-        return new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline);
+        return new RedirectIsAnswer(new GcpRetryHandler(options, GcpRetryHandler.CreateTransport(options), deadline));
+    }
+
+    /// <summary>
+    /// A 3xx of the token endpoint ends the token request with <see cref="TokenRedirectException"/>: Google.Apis.Auth,
+    /// not following it, would parse its empty body as a token response (a NullReferenceException, told as
+    /// "Unauthenticated").
+    /// </summary>
+    private sealed class RedirectIsAnswer : DelegatingHandler
+    {
+        public RedirectIsAnswer(HttpMessageHandler inner)
+            : base(inner)
+        {
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status is >= 300 and < 400)
+            {
+                var location = response.Headers.Location?.ToString();
+                response.Dispose();
+                throw new TokenRedirectException(status, location);
+            }
+
+            return response;
+        }
     }
 
     /// <summary>Google.Apis' handler: one try, no redirects (retries and timeouts are <see cref="GcpRetryHandler"/>'s).</summary>
@@ -427,4 +477,19 @@ public static class MetadataProbe
             return false;
         }
     }
+}
+
+/// <summary>The token endpoint answered with a redirect, which is never followed.</summary>
+internal sealed class TokenRedirectException : Exception
+{
+    public TokenRedirectException(int status, string? location)
+        : base($"HTTP {status} redirect{(location is null ? "" : " to " + location)}, not followed")
+    {
+        Status = status;
+        Location = location;
+    }
+
+    public int Status { get; }
+
+    public string? Location { get; }
 }

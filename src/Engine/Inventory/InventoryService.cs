@@ -26,6 +26,9 @@ public sealed class InventoryOptions
     /// <summary>How file bytes are read (tests inject failures); defaults to <see cref="File.ReadAllBytes"/>.</summary>
     public Func<string, byte[]>? ReadAllBytes { get; init; }
 
+    /// <summary>The environment ShellCheck is found from (<c>PATH</c>, <c>BQXAUDIT_SHELLCHECK</c>); null: the process's.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
     /// <summary>Worker count for per-file analysis; defaults to the processor count.</summary>
     public int? DegreeOfParallelism { get; init; }
 }
@@ -74,7 +77,9 @@ public sealed class InventoryService
         }
 
         // ShellCheck needs only the file list: it runs while the files are analyzed, not after.
-        var checks = DefaultCrossFileChecks.Value;
+        var checks = options.Environment is null
+            ? DefaultCrossFileChecks.Value
+            : DefaultCrossFileChecks.Value.Select(c => c is ShellCheckFindings ? new ShellCheckFindings(options.Environment) : c).ToArray();
         using var shellcheck = checks.OfType<ShellCheckFindings>().FirstOrDefault()
             ?.Start(discovery.Root, work.Where(w => w.Kind == ScriptKind.Shell).Select(w => w.Path), cancel);
 
@@ -193,6 +198,7 @@ public sealed class InventoryService
                 RefusalKind.LinkLeavesRoot => "file.symlink-outside-root",
                 RefusalKind.OutsideRoot => "file.outside-root",
                 RefusalKind.TooLarge => "file.too-large",
+                RefusalKind.Unreadable => "file.unreadable",
                 _ => "file.name-not-utf8",
             }, FindingSeverity.Error, refusal.Message, $"{path}:1"),
         },
@@ -209,7 +215,7 @@ public sealed class InventoryService
             .ToList();
         if (unread.Count > 0)
         {
-            notes.Add($"Inventory: {unread.Count} path{(unread.Count == 1 ? "" : "s")} not read (links leaving the root, FIFOs, devices, files over the cap, names that are not UTF-8): " +
+            notes.Add($"Inventory: {unread.Count} path{(unread.Count == 1 ? "" : "s")} not read (links leaving the root or that do not resolve, FIFOs, devices, unreadable files, files over the cap, names that are not UTF-8): " +
                 string.Join(", ", unread.Take(5)) + (unread.Count > 5 ? $" and {unread.Count - 5} more" : ""));
         }
 
@@ -254,13 +260,21 @@ public sealed class InventoryService
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             var loop = e is IOException && e.Message.Contains("symbolic links", StringComparison.OrdinalIgnoreCase);
-            if (File.Exists(full) || Directory.Exists(full) || kind is not null)
+            var link = LinkTarget(full);
+            if (!File.Exists(full) && !Directory.Exists(full) && link is null && kind is null)
             {
-                host.WriteError(new BqxError(loop ? ErrorIds.SymlinkLoop : ErrorIds.FileUnreadable, BqxErrorCategory.ReadError,
-                    $"cannot be read: {e.Message}", path));
+                return null; // gone since the listing: nothing to list
             }
 
-            return null;
+            host.WriteError(new BqxError(loop ? ErrorIds.SymlinkLoop : ErrorIds.FileUnreadable, BqxErrorCategory.ReadError,
+                $"cannot be read: {e.Message}", path));
+            var reason = loop ? $"a symbolic link loop (the link to {link} leads back to itself: too many levels of symbolic links)"
+                : link is not null && e is FileNotFoundException or DirectoryNotFoundException ? $"a symbolic link to {link}, which does not exist"
+                : e is UnauthorizedAccessException ? "permission denied"
+                : e.Message;
+            return UnreadRecord(path, kind ?? ScriptKind.Shell, new FileRefusal(RefusalKind.Unreadable, kind is null
+                ? $"not read: {reason}; it has no extension and no first line could be read, so it is listed as Shell"
+                : $"not read: {reason}"));
         }
 
         if (kind is null)
@@ -340,6 +354,19 @@ public sealed class InventoryService
         }
 
         return record;
+    }
+
+    /// <summary>The target of a symbolic link as written in the link, or null when <paramref name="full"/> is not one.</summary>
+    private static string? LinkTarget(string full)
+    {
+        try
+        {
+            return new FileInfo(full).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static bool IsRegularFile(string full)

@@ -37,6 +37,9 @@ public enum RefusalKind
 
     /// <summary>A name that is not valid UTF-8: the runtime cannot open it.</summary>
     NameNotUtf8,
+
+    /// <summary>Opening it failed: a symbolic link loop, a link that does not resolve, permission denied.</summary>
+    Unreadable,
 }
 
 /// <summary>One refusal: the kind and the sentence for the finding.</summary>

@@ -37,7 +37,11 @@ public sealed class AuditOptions
 
     public int ThrottleLimit { get; init; } = 8;
 
+    /// <summary>The environment the audit reads (PATH for the tools and ShellCheck, credentials, endpoints); tests replace it.</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>The system-tool probe; null: tools on <see cref="Environment"/>'s PATH, asked for <c>--version</c>.</summary>
+    public BqxAudit.Checks.Dependencies.ToolProbe? Tools { get; init; }
 
     public GcpHttpOptions Http { get; init; } = GcpHttpOptions.Default;
 
@@ -92,8 +96,9 @@ public sealed class AuditService
         {
             Step("Inventorying scripts", 0);
             var dependencies = new DependencyService(host);
-            var profileProbes = dependencies.StartProfileProbes(profile); // gcloud starts slowly: it answers while the rest runs
-            var inventory = new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = profile });
+            var tools = options.Tools ?? new BqxAudit.Checks.Dependencies.ToolProbe(options.Environment);
+            var profileProbes = dependencies.StartProfileProbes(profile, tools); // gcloud starts slowly: it answers while the rest runs
+            var inventory = new InventoryService(host).Run(new InventoryOptions { Root = options.Root, Profile = profile, Environment = options.Environment });
             result.Scripts = inventory.Records.ToList();
             result.Run.Commit = inventory.Commit;
             ProfileFit.Apply(options, result);
@@ -127,6 +132,8 @@ public sealed class AuditService
                 PythonPath = options.PythonPath,
                 SitePackages = options.SitePackages,
                 Offline = options.Offline,
+                Tools = tools,
+                Environment = options.Environment,
                 Cloud = options.Offline ? null : new InfraFacts(result.Infrastructure, infrastructure.TableListings, profile.Gcp.Project),
             }).ToList();
 

@@ -28,8 +28,9 @@ public sealed record ReportFile(string FileName, ReportFormat Format, string Con
 /// Writes the reports of an AuditResult (DESIGN.md "Commands and exit codes"): the six deliverables as
 /// <c>NAME_YYYYMMDD.md</c> and <c>.html</c>, <c>AUDIT_RESULT_YYYYMMDD.json</c>, <c>AUDIT_YYYYMMDD.sarif</c> and
 /// <c>AUDIT_YYYYMMDD.junit.xml</c>. All or nothing up front: every target is checked (inside OutputPath, not existing
-/// unless Force) and every text is rendered before the first file is written; then each file is written atomically
-/// where the host's ShouldProcess agrees (-WhatIf: nothing is written, nothing returned).
+/// unless Force) before the first file is written; then the files the host's ShouldProcess agrees to (-WhatIf: nothing
+/// is written, nothing returned) go in as one set through <see cref="ReportStaging"/>, with the set's manifest
+/// <c>.bqx-audit-manifest-YYYYMMDD.sha256</c> (file names and SHA-256, <c>sha256sum -c</c> checks it) written last.
 /// </summary>
 public static class ReportExporter
 {
@@ -76,7 +77,7 @@ public static class ReportExporter
                 host.WriteVerbose($"writing {target}");
             }
 
-            return ReportStaging.Write(folder, set, options.Force, host.Cancellation);
+            return ReportStaging.Write(folder, set, ReportStaging.ManifestName(ReportNames.DateToken(dated)), options.Force, host.Cancellation);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

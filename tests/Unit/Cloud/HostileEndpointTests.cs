@@ -124,9 +124,29 @@ public class HostileEndpointTests
 
         var billing = Row(Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key), InfraCheckKind.Billing);
 
-        Assert.Equal(InfraCheckStatus.NotVerified, billing.Status);
+        Assert.Equal(InfraCheckStatus.Error, billing.Status); // as for a redirect of any other call: the endpoint is wrong
         Assert.Equal(1, server.Log.Count(FakeRoutes.TokenRoute)); // Google.Apis.Auth would follow it ten times
         Assert.Equal(0, server.Log.Count("cloudbilling.projects.getBillingInfo"));
+        var said = string.Join("\n", billing.Evidence.Select(e => e.Location + ": " + e.Detail).Append(billing.Actual));
+        Assert.Contains("redirects are not followed", said); // it said "could not obtain an access token (NullReferenceException)"
+        Assert.DoesNotContain("NullReferenceException", said);
+    }
+
+    [Fact]
+    public async Task Run_WhenTheTokenEndpointSendsAGzipBomb_ShouldSayTheAnswerIsOverTheCapNotThatAuthenticationFailed()
+    {
+        await using var server = await StartDefaultAsync();
+        server.Faults.Add(FakeRoutes.TokenRoute, Fault.GzipBomb(64L << 20), times: int.MaxValue);
+        using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount());
+
+        var billing = Row(Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key), InfraCheckKind.Billing);
+
+        Assert.Equal(InfraCheckStatus.Error, billing.Status);
+        var said = string.Join("\n", billing.Evidence.Select(e => e.Location + ": " + e.Detail).Append(billing.Actual));
+        Assert.Contains("MB cap once decompressed", said); // it said "Unauthenticated: could not obtain an access token (ResponseTooLargeException)"
+        Assert.DoesNotContain("ResponseTooLargeException", said);
+        Assert.Equal(1, server.Log.Count(FakeRoutes.TokenRoute));
     }
 
     [Fact]

@@ -53,6 +53,22 @@ public class DependencyServiceTests
     }
 
     [Fact]
+    public void Analyze_WhenTheRequirementsFileCannotBeRead_ShouldNotCallAnImportUndeclared()
+    {
+        using var dir = new TempDir();
+        dir.Write("job.py", "import requests\nprint(requests.__version__)\n");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "requirements.txt"), "requirements.txt"); // a loop: ELOOP on open
+        var host = new RecordingHost();
+
+        var records = Analyze(dir.Path, types: new[] { DependencyType.PythonPackage }, host: host);
+
+        var requests = Assert.Single(records, r => r.Name == "requests");
+        Assert.Equal(DependencyStatus.NotVerified, requests.Status); // it was Undeclared: "no requirements file … declares it"
+        Assert.Contains(requests.Evidence, e => e.Location == "requirements.txt" && e.Detail.Contains("requirements.txt could not be read, so whether it is declared was not measured"));
+        Assert.Contains(host.Errors, e => e.Target == "requirements.txt");
+    }
+
+    [Fact]
     public void Analyze_WhenImageRunsAScriptWhosePackageItDoesNotInstall_ShouldReportItUndeclaredInThatImage()
     {
         using var dir = new TempDir();

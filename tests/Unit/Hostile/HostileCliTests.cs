@@ -404,6 +404,37 @@ public class HostileCliTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Scripts_WhenEntriesCannotBeOpened_ShouldListEachBlockedWithTheReason(bool committed)
+    {
+        using var repo = new HostileRepo();
+        repo.Write("scripts/ok.py", "x = 1\n");
+        File.CreateSymbolicLink(repo.Path("a"), "b"); // a -> b -> a: extension-less, at the root
+        File.CreateSymbolicLink(repo.Path("b"), "a");
+        File.CreateSymbolicLink(repo.Path("scripts/loop.py"), "loop.py");
+        File.CreateSymbolicLink(repo.Path("scripts/gone.sh"), "removed.sh");
+        if (committed)
+        {
+            repo.Commit();
+        }
+
+        var r = RunCli(committed ? "11-unopenable-committed" : "11-unopenable", "scripts", repo.Root, "--format", "json");
+
+        AssertBounded(r, 0, Canaries);
+        var records = Records(r);
+        Assert.Equal("Ready", Status(records["scripts/ok.py"]));
+        foreach (var (path, reason) in new[] { ("a", "symbolic link loop"), ("b", "symbolic link loop"), ("scripts/loop.py", "symbolic link loop"), ("scripts/gone.sh", "a symbolic link to removed.sh, which does not exist") })
+        {
+            Assert.True(records.ContainsKey(path), $"{path} is not listed: {r}");
+            Assert.Equal("Blocked", Status(records[path]));
+            Assert.Contains(Findings(records[path]), f => f.Rule == "file.unreadable" && f.Message.Contains(reason, StringComparison.Ordinal) && f.Location == path + ":1");
+        }
+
+        Assert.Contains(Findings(records["a"]), f => f.Message.Contains("no extension", StringComparison.Ordinal));
+    }
+
     // ---- 12. a folder git ignores, a shallow clone ------------------------------------------------------------
 
     [Fact]

@@ -44,9 +44,12 @@ public static class HostileRun
         ? cli
         : Path.Combine(Support.RepoPaths.Root, "src", "Cli", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net8.0", "bqx-audit.dll");
 
+    /// <summary>The <c>dotnet</c> host by its full path, so a child whose PATH a case controls still starts.</summary>
+    public static string Dotnet { get; } = FindDotnet();
+
     /// <summary>Runs <c>bqx-audit</c> with <paramref name="args"/>.</summary>
     public static HostileResult RunCli(string name, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
-        Command(name, "dotnet", new[] { CliDll }.Concat(args).ToArray(), environment);
+        Command(name, Dotnet, new[] { CliDll }.Concat(args).ToArray(), environment);
 
     public static HostileResult RunCli(string name, params string[] args) => RunCli(name, null, args);
 
@@ -192,6 +195,25 @@ public static class HostileRun
         }
 
         return 0;
+    }
+
+    private static string FindDotnet()
+    {
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return "dotnet";
     }
 
     /// <summary>At most 8 MB of a stream; the rest is drained unread (a case that floods its output must not flood the test).</summary>

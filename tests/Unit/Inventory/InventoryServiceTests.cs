@@ -147,7 +147,7 @@ public class InventoryServiceTests
     }
 
     [Fact]
-    public void Run_WhenSymlinkLoop_ShouldReportItAndInventoryTheRest()
+    public void Run_WhenSymlinkLoop_ShouldListTheLoopingFileBlockedAndInventoryTheRest()
     {
         using var dir = new TempDir();
         dir.Write("a/real.py", "x = 1\n");
@@ -156,9 +156,20 @@ public class InventoryServiceTests
 
         var (result, host) = Run(dir.Path);
 
-        Assert.Equal(new[] { "a/real.py" }, result.Records.Select(r => r.Path));
+        Assert.Equal(new[] { "a/real.py", "self.py" }, result.Records.Select(r => r.Path));
+        AssertUnreadable(result.Records.Single(r => r.Path == "self.py"), "a symbolic link loop");
         Assert.Contains(host.Errors, e => e.ErrorId == ErrorIds.SymlinkLoop && e.Target == "a/loop");
         Assert.Contains(host.Errors, e => e.Target == "self.py");
+    }
+
+    private static void AssertUnreadable(ScriptRecord record, string reason)
+    {
+        Assert.Equal(ScriptStatus.Blocked, record.Status);
+        var finding = Assert.Single(record.Findings);
+        Assert.Equal("file.unreadable", finding.Rule);
+        Assert.Equal(FindingSeverity.Error, finding.Severity);
+        Assert.StartsWith("not read: " + reason, finding.Message);
+        Assert.Equal(record.Path + ":1", finding.Location);
     }
 
     [Fact]
@@ -172,8 +183,28 @@ public class InventoryServiceTests
 
         var (result, host) = Run(dir.Path);
 
-        Assert.Equal(new[] { "a/real.py" }, result.Records.Select(r => r.Path));
+        Assert.Equal(new[] { "a/real.py", "loop.py", "loop2.py" }, result.Records.Select(r => r.Path));
+        AssertUnreadable(result.Records.Single(r => r.Path == "loop.py"), "a symbolic link loop");
+        Assert.Contains(result.Notes, n => n.Contains("loop.py", StringComparison.Ordinal) && n.Contains("not read", StringComparison.Ordinal));
         Assert.Contains(host.Errors, e => e.ErrorId == ErrorIds.SymlinkLoop && e.Target == "loop.py");
+    }
+
+    [Fact]
+    public void Run_WhenExtensionlessLinksLoopOrDangle_ShouldListThemBlockedSayingTheKindIsUnknown()
+    {
+        using var dir = new TempDir();
+        dir.Write("scripts/ok.py", "x = 1\n");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "a"), "b");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "b"), "a");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "scripts", "runner"), "gone");
+        dir.GitInitAndCommit();
+
+        var (result, _) = Run(dir.Path);
+
+        Assert.Equal(new[] { "scripts/ok.py", "a", "b", "scripts/runner" }, result.Records.Select(r => r.Path));
+        AssertUnreadable(result.Records.Single(r => r.Path == "a"), "a symbolic link loop (the link to b leads back to itself");
+        AssertUnreadable(result.Records.Single(r => r.Path == "scripts/runner"), "a symbolic link to gone, which does not exist");
+        Assert.All(result.Records.Where(r => r.Path != "scripts/ok.py"), r => Assert.Contains("no extension and no first line could be read, so it is listed as Shell", r.Findings[0].Message));
     }
 
     [Fact]
@@ -186,7 +217,8 @@ public class InventoryServiceTests
 
         var (result, host) = Run(dir.Path, reader: Reader);
 
-        Assert.Equal(new[] { "good.py" }, result.Records.Select(r => r.Path));
+        Assert.Equal(new[] { "good.py", "locked.py" }, result.Records.Select(r => r.Path));
+        AssertUnreadable(result.Records.Single(r => r.Path == "locked.py"), "permission denied");
         var error = Assert.Single(host.Errors);
         Assert.Equal(ErrorIds.FileUnreadable, error.ErrorId);
         Assert.Equal("locked.py", error.Target);
@@ -210,7 +242,7 @@ public class InventoryServiceTests
         var (result, host) = Run(dir.Path);
 
         Assert.Contains(result.Records, r => r.Path == "good.py");
-        Assert.Equal(readable, result.Records.Any(r => r.Path == "locked.py"));
+        Assert.Equal(readable ? ScriptStatus.Ready : ScriptStatus.Blocked, result.Records.Single(r => r.Path == "locked.py").Status);
         Assert.Equal(!readable, host.Errors.Any(e => e.ErrorId == ErrorIds.FileUnreadable && e.Target == "locked.py"));
 
         static bool CanRead(string path)

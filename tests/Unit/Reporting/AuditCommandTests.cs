@@ -41,7 +41,8 @@ public class AuditCommandTests
         var (forced, _, _) = Run(args.Append("--force").ToArray());
 
         Assert.Equal(ExitCodes.NoGo, code);
-        Assert.Equal(7, before.Count);
+        Assert.Equal(8, before.Count); // six Markdown reports, the JSON, the set's manifest
+        Assert.Contains(".bqx-audit-manifest-20251213.sha256", before.Keys);
         Assert.Equal(ExitCodes.UsageOrInput, again);
         Assert.Equal("", stdout);
         Assert.Contains("BqxAudit.OutputExists", stderr);
@@ -61,7 +62,7 @@ public class AuditCommandTests
         Assert.Equal(ExitCodes.NoGo, code);
         Assert.Equal(new[]
         {
-            "AUDIT_20251213.sarif", "AUDIT_RESULT_20251213.json", "AUDIT_SUMMARY_20251213.md", "DEPENDENCY_ANALYSIS_20251213.md", "EXECUTION_BLOCKER_ANALYSIS_20251213.md",
+            ".bqx-audit-manifest-20251213.sha256", "AUDIT_20251213.sarif", "AUDIT_RESULT_20251213.json", "AUDIT_SUMMARY_20251213.md", "DEPENDENCY_ANALYSIS_20251213.md", "EXECUTION_BLOCKER_ANALYSIS_20251213.md",
             "IMPLEMENTATION_SCRIPT_INVENTORY_20251213.md", "INFRASTRUCTURE_READINESS_REPORT_20251213.md", "TINY_PHASE1_READINESS_REPORT_20251213.md",
         }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(8, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -112,34 +113,31 @@ public class AuditCommandTests
 }
 
 /// <summary>
-/// Runs alone, after the parallel tests: the dependency analysis asks each tool for <c>--version</c> with a 5 s
-/// timeout, and on a machine busy with the rest of the suite a slow answer (gcloud, bq) would make the two runs differ.
+/// Two audits of the example must write identical bytes. The tools the scripts use are a controlled fake set: a
+/// PATH of one folder of (never executed) fake executables and a probe runner that answers their
+/// <c>--version</c> at once, so neither the machine's <c>bq</c>/<c>gcloud</c>/ShellCheck nor how fast they
+/// answer on a busy machine can make the runs differ.
 /// </summary>
-[CollectionDefinition(nameof(ReproducibleAuditCollection), DisableParallelization = true)]
-public sealed class ReproducibleAuditCollection
-{
-}
-
-[Collection(nameof(ReproducibleAuditCollection))]
 public class ReproducibleAuditTests
 {
     [Fact]
     public void Audit_WhenExampleRunTwiceOfflineWithDate_ShouldExitTwoListTheFilesAndWriteIdenticalBytes()
     {
         using var dir = new TempDir();
+        using var tools = new FakeTools("bq", "gcloud", "gsutil", "python3", "docker", "curl", "jq");
         var first = Path.Combine(dir.Path, "first");
         var second = Path.Combine(dir.Path, "second");
         string[] Args(string output) => new[] { "audit", RepoPaths.Example, "--offline", "--date", "2025-12-13", "--out", output, "--report", "md,json,html,sarif,junit", "--force" };
 
-        var (code, stdout, stderr) = AuditCommandTests.Run(Args(first));
-        var (again, _, _) = AuditCommandTests.Run(Args(second));
+        var (code, stdout, stderr) = tools.Run(Args(first));
+        var (again, _, _) = tools.Run(Args(second));
 
         Assert.Equal(ExitCodes.NoGo, code);
         Assert.Equal(ExitCodes.NoGo, again);
         Assert.Contains("M008 Phase 4C: NO-GO", stderr);
         var listed = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(15, listed.Length);
-        Assert.Equal(Directory.GetFiles(first).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(Directory.GetFiles(first).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
         Assert.Contains(Path.Combine(first, "BA_AUDIT_SUMMARY_20251213.md"), listed);
         Assert.Contains(Path.Combine(first, "M008_PHASE4C_READINESS_REPORT_20251213.html"), listed);
 
@@ -147,6 +145,58 @@ public class ReproducibleAuditTests
         var b = AuditCommandTests.Contents(second);
         Assert.Equal(a.Keys.Order(StringComparer.Ordinal), b.Keys.Order(StringComparer.Ordinal));
         Assert.All(a, kv => Assert.True(kv.Value.AsSpan().SequenceEqual(b[kv.Key]), $"{kv.Key} differs between the two runs: {FirstDifference(kv.Value, b[kv.Key])}"));
+
+        // The fake set is what the reports measured: its versions, never the machine's tools.
+        var json = System.Text.Encoding.UTF8.GetString(a["AUDIT_RESULT_20251213.json"]);
+        Assert.NotEmpty(tools.Asked);
+        Assert.Contains("9.9.9-fake", json);
+        Assert.DoesNotContain("/usr/bin/", json);
+        Assert.Contains("ShellCheck is not on PATH", json);
+    }
+
+    /// <summary>A folder of fake executables as the only PATH entry, and a probe runner that answers for them.</summary>
+    private sealed class FakeTools : IDisposable
+    {
+        private readonly TempDir bin = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> asked = new();
+
+        public FakeTools(params string[] names)
+        {
+            foreach (var name in names)
+            {
+                var path = bin.Write(name, "#!/bin/sh\nexit 99\n"); // found on PATH, never run: the runner answers
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+        }
+
+        public IReadOnlyCollection<string> Asked => asked;
+
+        public (int Code, string Out, string Err) Run(string[] args)
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var app = new CliApp(output, error)
+            {
+                Environment = name => name == "PATH" ? bin.Path : null,
+                Tools = new BqxAudit.Checks.Dependencies.ToolProbe(name => name == "PATH" ? bin.Path : null, runner: Answer),
+            };
+            var code = app.Run(args);
+            return (code, output.ToString(), error.ToString());
+        }
+
+        private BqxAudit.Checks.Dependencies.ToolRun? Answer(string path, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellation)
+        {
+            var name = Path.GetFileName(path);
+            asked.Enqueue(name + " " + string.Join(' ', arguments));
+            return name == "gcloud"
+                ? new(0, "Google Cloud SDK 9.9.9-fake\nbq 2.9.9-fake\ngsutil 5.9.9-fake\n")
+                : new(0, $"{name} 9.9.9-fake\n");
+        }
+
+        public void Dispose() => bin.Dispose();
     }
 
     private static string FirstDifference(byte[] a, byte[] b)

@@ -14,6 +14,15 @@ public class ReportExporterTests
     private static string[] Files(string folder) =>
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
+    /// <summary>The file names the folder's manifest lists (<c>HASH  NAME</c> lines), after checking each hash.</summary>
+    private static string[] ManifestNames(string folder) =>
+        File.ReadAllLines(Path.Combine(folder, ".bqx-audit-manifest-20251213.sha256")).Select(line =>
+        {
+            var (hash, name) = (line[..64], line[66..]);
+            Assert.Equal(hash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name)))).ToLowerInvariant());
+            return name;
+        }).ToArray();
+
     [Fact]
     public void Export_WhenDefaultFormats_ShouldWriteTheSixMarkdownReportsAndTheJson()
     {
@@ -25,9 +34,11 @@ public class ReportExporterTests
 
         Assert.Equal(new[]
         {
+            ".bqx-audit-manifest-20251213.sha256",
             "AUDIT_RESULT_20251213.json", "BA_AUDIT_SUMMARY_20251213.md", "DEPENDENCY_ANALYSIS_20251213.md", "EXECUTION_BLOCKER_ANALYSIS_20251213.md",
             "IMPLEMENTATION_SCRIPT_INVENTORY_20251213.md", "INFRASTRUCTURE_READINESS_REPORT_20251213.md", "M008_PHASE4C_READINESS_REPORT_20251213.md",
         }, Files(output));
+        Assert.Equal(Files(output).Skip(1), ManifestNames(output)); // the manifest names every file the export wrote
         Assert.Equal(7, files.Count);
         Assert.All(files, f => Assert.True(f.Exists && f.Length > 0));
         Assert.Equal(files.Select(f => f.FullName), host.Asked.Select(a => a.Target));
@@ -105,7 +116,8 @@ public class ReportExporterTests
         var files = ReportExporter.Export(Small(), new ExportOptions { OutputPath = dir.Path }, host);
 
         Assert.Equal(new[] { "AUDIT_RESULT_20251213.json" }, files.Select(f => f.Name));
-        Assert.Equal(new[] { "AUDIT_RESULT_20251213.json" }, Files(dir.Path));
+        Assert.Equal(new[] { ".bqx-audit-manifest-20251213.sha256", "AUDIT_RESULT_20251213.json" }, Files(dir.Path));
+        Assert.Equal(new[] { "AUDIT_RESULT_20251213.json" }, ManifestNames(dir.Path)); // the set is what was approved
     }
 
     [Theory]

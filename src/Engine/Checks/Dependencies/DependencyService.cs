@@ -236,6 +236,10 @@ public sealed class DependencyService
         var manifests = DependencyManifests.Discover(repo.Root, repo.Files);
         Report(manifests.Diagnostics);
         var declared = manifests.Requirements.ToList();
+
+        // A manifest (or an include) that could not be read may declare anything: "undeclared" would be a guess.
+        var unreadManifests = manifests.Diagnostics.Where(d => d.Code == DependencyDiagnosticCode.FileUnreadable)
+            .Select(d => d.Line > 0 ? $"{d.File}:{d.Line}" : d.File).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var image in images)
         {
             declared.AddRange(image.Installs);
@@ -290,6 +294,12 @@ public sealed class DependencyService
                 record.Evidence.Add(new Evidence("file", first.Script.Path,
                     $"no module {first.Import.Module.Split('.')[0]}.py or package {first.Import.Module.Split('.')[0]}/ is in the repository, no manifest declares a distribution for it, the import table does not know it" +
                     (installed is null ? "" : $" and nothing installed in {installed.Source} provides it")));
+            }
+            else if (!repoDeclared[name].Any() && !optional && unreadManifests.Count > 0)
+            {
+                record.Status = DependencyStatus.NotVerified;
+                record.Evidence.Add(new Evidence("file", unreadManifests[0],
+                    $"no manifest that was read declares {name}, but {string.Join(", ", unreadManifests.Take(3))}{(unreadManifests.Count > 3 ? $" and {unreadManifests.Count - 3} more" : "")} could not be read, so whether it is declared was not measured"));
             }
             else if (!repoDeclared[name].Any() && !optional)
             {

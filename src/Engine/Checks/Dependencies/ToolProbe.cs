@@ -5,9 +5,20 @@ namespace BqxAudit.Checks.Dependencies;
 /// <summary>Where a tool is on PATH and what its <c>--version</c> said (or why there is no answer; <paramref name="VersionAsked"/> false: it was only located).</summary>
 public sealed record ToolInfo(string Name, string? Path, string? Version, string Detail, bool VersionAsked = true);
 
+/// <summary>What one run of a tool said: its exit code and its standard output, a newline, its standard error.</summary>
+public sealed record ToolRun(int ExitCode, string Output);
+
+/// <summary>
+/// Runs the tool at <c>path</c> with <c>arguments</c> and no input; null when it did not finish within
+/// <c>timeout</c> (it is then killed). Throws what starting a process throws (Win32Exception, IOException).
+/// </summary>
+public delegate ToolRun? ToolRunner(string path, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellation);
+
 /// <summary>
 /// Finds system tools on PATH and asks each for <c>--version</c> (5 s timeout, all at once). The PATH
-/// and the timeout are injectable for tests.
+/// (the environment), the timeout and the runner of the version probes are injectable: a test hands a
+/// folder of fake tools and a runner that answers for them, so its results never depend on the machine's
+/// tools or on how fast they answer.
 /// </summary>
 public class ToolProbe
 {
@@ -15,11 +26,13 @@ public class ToolProbe
 
     private readonly Func<string, string?> environment;
     private readonly TimeSpan timeout;
+    private readonly ToolRunner runner;
 
-    public ToolProbe(Func<string, string?>? environment = null, TimeSpan? timeout = null)
+    public ToolProbe(Func<string, string?>? environment = null, TimeSpan? timeout = null, ToolRunner? runner = null)
     {
         this.environment = environment ?? Environment.GetEnvironmentVariable;
         this.timeout = timeout ?? DefaultTimeout;
+        this.runner = runner ?? RunProcess;
     }
 
     /// <summary>
@@ -81,29 +94,46 @@ public class ToolProbe
 
         try
         {
-            var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            start.ArgumentList.Add("--version");
-            using var process = StartWithRetry(start);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(cancellation);
-            var error = process.StandardError.ReadToEndAsync(cancellation);
-            if (!process.WaitForExit(timeout))
+            if (runner(path, VersionArguments, timeout, cancellation) is not { } run)
             {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
                 return (new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' did not answer within {timeout.TotalSeconds:0} s"), "");
             }
 
-            var all = output.Result + "\n" + error.Result;
+            var all = run.Output;
             var text = all.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-            var info = process.ExitCode == 0 && text.Length > 0
+            var info = run.ExitCode == 0 && text.Length > 0
                 ? new ToolInfo(tool, path, text.Length > 120 ? text[..120] : text, $"found at {path}: {text}")
-                : new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' exited {process.ExitCode}{(text.Length > 0 ? ": " + text : "")}");
+                : new ToolInfo(tool, path, null, $"found at {path}; '{tool} --version' exited {run.ExitCode}{(text.Length > 0 ? ": " + text : "")}");
             return (info, full ? all : "");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
             return (new ToolInfo(tool, path, null, $"found at {path} but it could not be run: {e.Message}"), "");
         }
+    }
+
+    private static readonly string[] VersionArguments = { "--version" };
+
+    /// <summary>The runner of a real probe: the tool as a child process, killed (with its children) at the timeout.</summary>
+    private static ToolRun? RunProcess(string path, IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = StartWithRetry(start);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(cancellation);
+        var error = process.StandardError.ReadToEndAsync(cancellation);
+        if (!process.WaitForExit(timeout))
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            return null;
+        }
+
+        return new ToolRun(process.ExitCode, output.Result + "\n" + error.Result);
     }
 
     /// <summary>
