@@ -51,10 +51,28 @@ internal static class RecordCompactor
             p.Requirement = pool.Get(p.Requirement);
         }
 
+        foreach (var o in record.Operations)
+        {
+            o.Via = pool.Get(o.Via);
+            o.Detail = pool.Get(o.Detail);
+            o.Target = pool.GetOrNull(o.Target);
+        }
+
+        foreach (var t in record.NameTemplates)
+        {
+            t.Template = pool.Get(t.Template);
+            t.AssignedTo = pool.GetOrNull(t.AssignedTo);
+            foreach (var values in t.Values.Values)
+            {
+                Strings(values, pool);
+            }
+        }
+
+        Strings(record.SqlStatements, pool);
+        record.Operations.TrimExcess();
         record.Invocations.TrimExcess();
         record.Imports.TrimExcess();
         record.Findings.TrimExcess();
-        record.SqlStatements.TrimExcess();
         record.NameTemplates.TrimExcess();
     }
 
