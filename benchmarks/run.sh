@@ -40,29 +40,33 @@ if [ "$which" = all ] || [ "$which" = infra ]; then
   # The fake GCP server (tests/Unit/FakeGcp, linked into benchmarks/Infra) as its own process on 127.0.0.1:
   # three datasets of 5,817, 54 and 2,210 tables, one bucket, two Cloud Run jobs, 100 ms on every response.
   dotnet build benchmarks/Infra -c Release --nologo -v q >/dev/null
-  infra="$work/infra"
-  rm -rf "$infra" && mkdir -p "$infra/root"
-  dotnet benchmarks/Infra/bin/Release/net10.0/BqxAudit.Benchmarks.Infra.dll --latency-ms 100 --work "$infra" 2>"$infra/serve.log" &
-  serve=$!
-  trap 'kill "$serve" 2>/dev/null || true' EXIT
-  for _ in $(seq 1 150); do [ -f "$infra/ready.env" ] && break; sleep 0.1; done
-  ENDPOINT=$(sed -n 's/^ENDPOINT=//p' "$infra/ready.env")
-  KEY=$(sed -n 's/^KEY=//p' "$infra/ready.env")
-  export BQXAUDIT_GCP_ENDPOINT="$ENDPOINT"
-  run=(infra "$infra/root" --profile bqx-ml-v3 --credentials "$KEY")
-  echo "== infra: the embedded profile's full infrastructure check, 100 ms latency per response (target <= 3 s)"
-  summary=$("${cli[@]}" "${run[@]}" | tail -n 1)
-  echo "result: $summary"
-  if [ "$summary" != "23 checks: 23 Ready" ]; then
-    echo "unexpected result: the benchmark must time a complete, all-Ready check" >&2
-    exit 1
-  fi
-  hyperfine --warmup 1 --runs 10 --export-markdown "$work/infra.md" "${cli[*]} ${run[*]}"
-  echo "peak memory: $(peak "${cli[@]}" "${run[@]}")"
-  kill "$serve" && wait "$serve" || true
-  trap - EXIT
-  unset BQXAUDIT_GCP_ENDPOINT
-  tail -n 1 "$infra/serve.log"
+  for fault in "" --throttle-once; do
+    if [ -n "$fault" ]; then target=2; else target=3; fi
+    infra="$work/infra"
+    rm -rf "$infra" && mkdir -p "$infra/root"
+    # shellcheck disable=SC2086 # $fault is empty or one flag
+    dotnet benchmarks/Infra/bin/Release/net10.0/BqxAudit.Benchmarks.Infra.dll --latency-ms 100 --work "$infra" $fault 2>"$infra/serve.log" &
+    serve=$!
+    trap 'kill "$serve" 2>/dev/null || true' EXIT
+    for _ in $(seq 1 150); do [ -f "$infra/ready.env" ] && break; sleep 0.1; done
+    ENDPOINT=$(sed -n 's/^ENDPOINT=//p' "$infra/ready.env")
+    KEY=$(sed -n 's/^KEY=//p' "$infra/ready.env")
+    export BQXAUDIT_GCP_ENDPOINT="$ENDPOINT"
+    run=(infra "$infra/root" --profile bqx-ml-v3 --credentials "$KEY")
+    echo "== infra: the embedded profile's full infrastructure check, 100 ms latency per response${fault:+, one 429 (Retry-After 1) per run} (target <= $target s)"
+    summary=$("${cli[@]}" "${run[@]}" 2>/dev/null | tail -n 1)
+    echo "result: $summary"
+    if [ "$summary" != "23 checks: 23 Ready" ]; then
+      echo "unexpected result: the benchmark must time a complete, all-Ready check" >&2
+      exit 1
+    fi
+    hyperfine --warmup 1 --runs 10 --export-markdown "$work/infra${fault:+-throttled}.md" "${cli[*]} ${run[*]}"
+    echo "peak memory: $(peak "${cli[@]}" "${run[@]}")"
+    kill "$serve" && wait "$serve" || true
+    trap - EXIT
+    unset BQXAUDIT_GCP_ENDPOINT
+    tail -n 1 "$infra/serve.log"
+  done
 fi
 
 if [ "$which" = all ] || [ "$which" = audit ]; then

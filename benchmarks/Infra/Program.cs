@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using BqxAudit.Tests.FakeGcp;
 
-// Serves the embedded profile's project (three datasets of 5,817, 54 and 2,210 tables, one bucket, the two
+// Serves the embedded profile's project (its three datasets of 5,817, 54 and 2,210 tables, one bucket, the two
 // Cloud Run jobs, the pipeline account's key, the query quota, a budget, the scratch dataset) from the fake
 // GCP server on 127.0.0.1 with a fixed latency on every response, token requests included. Writes a key file
 // for the pipeline account and, once listening, a ready file of KEY=VALUE lines (endpoint, key file, pid).
@@ -12,6 +12,7 @@ using BqxAudit.Tests.FakeGcp;
 //   dotnet run -c Release --project benchmarks/Infra -- --latency-ms 100 --work benchmarks/.work/infra
 var latency = TimeSpan.FromMilliseconds(100);
 var work = Path.Combine("benchmarks", ".work", "infra");
+var throttle = false; // --throttle-once: each run meets one 429 (Retry-After 1) on a features page
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,8 +23,11 @@ for (var i = 0; i < args.Length; i++)
         case "--work":
             work = args[++i];
             break;
+        case "--throttle-once":
+            throttle = true;
+            break;
         default:
-            Console.Error.WriteLine($"unknown argument {args[i]}; usage: [--latency-ms N] [--work DIR]");
+            Console.Error.WriteLine($"unknown argument {args[i]}; usage: [--latency-ms N] [--work DIR] [--throttle-once]");
             return 3;
     }
 }
@@ -33,7 +37,7 @@ const string pipeline = "codespace-bqx-ml@bqx-ml.iam.gserviceaccount.com";
 var now = DateTimeOffset.UtcNow;
 var state = new FakeGcpState();
 state.AddDataset("bqx_ml_v3_features_v2").Generate(5817, "feat_");
-state.AddDataset("bqx_ml_v3_models").Generate(54, "model_", viewEvery: 0);
+state.AddDataset("bqx_ml_v3_analytics_v2").Generate(54, "target_", viewEvery: 0);
 state.AddDataset("bqx_bq_uscen1_v2").Generate(2210, "src_", viewEvery: 0);
 state.AddDataset("bqx_audit_scratch");
 var bucket = state.AddBucket("bqx-ml-staging");
@@ -80,6 +84,24 @@ state.Budgets.Add(new JsonObject
 await using var server = await FakeGcpServer.StartAsync(state);
 server.Latency = latency;
 server.Auth.RequireToken = true;
+if (throttle)
+{
+    // The features dataset's second page answers 429 every other time it is asked for: each run's first request
+    // for it is throttled and its retry (after Retry-After: 1) served, whatever the number of runs. (Page tokens
+    // are offsets, the same in every dataset: the dataset is part of the match.)
+    string? throttledPage = null;
+    var asked = 0;
+    server.Faults.Add("bigquery.tables.list", Fault.TooManyRequests(1), int.MaxValue, r =>
+    {
+        if (!r.RawPath.Contains("/datasets/bqx_ml_v3_features_v2/", StringComparison.Ordinal)
+            || r.Query("pageToken") is not { } page || (throttledPage ??= page) != page)
+        {
+            return false;
+        }
+
+        return asked++ % 2 == 0;
+    });
+}
 var key = server.WriteKeyFile(work, server.Auth.CreateServiceAccount(pipeline));
 
 var stopped = new TaskCompletionSource();
