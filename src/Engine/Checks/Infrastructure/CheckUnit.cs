@@ -76,6 +76,14 @@ internal abstract class CheckUnit
     public virtual bool AuditOnly => false;
 
     public abstract Task<IReadOnlyList<InfraCheck>> RunAsync(CheckContext context, CallRecorder calls);
+
+    /// <summary>
+    /// Starts, before any unit runs, a shared lookup this unit will certainly await first (a dataset's table listing: its
+    /// pages are sequential, the longest chain of a run), so that it does not wait for a throttle slot or another call.
+    /// </summary>
+    public virtual void Prefetch(CheckContext context)
+    {
+    }
 }
 
 /// <summary>A unit whose rows are known without a call (a check the profile leaves nothing to measure for).</summary>

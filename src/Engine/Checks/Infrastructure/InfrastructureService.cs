@@ -303,6 +303,11 @@ public sealed class InfrastructureService
         var gate = new SemaphoreSlim(context.ThrottleLimit);
         var done = 0;
         host.WriteProgress(new ProgressInfo("Checking infrastructure", $"0 of {units.Count} checks", 0));
+        foreach (var unit in units)
+        {
+            unit.Prefetch(context);
+        }
+
         var tasks = units.Select(async unit =>
         {
             await gate.WaitAsync(context.Cancellation).ConfigureAwait(false);

@@ -107,6 +107,9 @@ internal sealed class TablePermissionCheck : CheckUnit
         this.permissions = permissions;
     }
 
+    /// <inheritdoc/>
+    public override void Prefetch(CheckContext context) => _ = context.Shared.ListingAsync(dataset);
+
     public override async Task<IReadOnlyList<InfraCheck>> RunAsync(CheckContext context, CallRecorder calls)
     {
         var listing = await context.Shared.ListingAsync(dataset).ConfigureAwait(false);
