@@ -91,3 +91,30 @@ public sealed class RecordingHost : IAuditHost
 
     public bool ShouldProcess(string target, string action) => true;
 }
+
+/// <summary>
+/// A host that passes everything on to another: the base of a wrapper that changes how some messages are told
+/// (override the members it changes). Forwarding every member here keeps a wrapper from silently dropping one.
+/// </summary>
+internal abstract class DelegatingHost : IAuditHost
+{
+    protected DelegatingHost(IAuditHost inner) => Inner = inner;
+
+    protected IAuditHost Inner { get; }
+
+    public CancellationToken Cancellation => Inner.Cancellation;
+
+    public CommandDialect Dialect => Inner.Dialect;
+
+    public virtual void WriteVerbose(string message) => Inner.WriteVerbose(message);
+
+    public virtual void WriteDebug(string message) => Inner.WriteDebug(message);
+
+    public virtual void WriteWarning(string message) => Inner.WriteWarning(message);
+
+    public virtual void WriteError(BqxError error) => Inner.WriteError(error);
+
+    public virtual void WriteProgress(ProgressInfo progress) => Inner.WriteProgress(progress);
+
+    public virtual bool ShouldProcess(string target, string action) => Inner.ShouldProcess(target, action);
+}

@@ -206,69 +206,45 @@ public sealed class NamingAudit
         mandate.Datasets.Count > 0 ? mandate.Datasets : profile.Datasets.Select(d => d.Name);
 
     /// <summary>A host that reports errors as verbose messages (for work done on the side).</summary>
-    private sealed class ErrorsAsVerbose : IAuditHost
+    private sealed class ErrorsAsVerbose : DelegatingHost
     {
-        private readonly IAuditHost inner;
+        public ErrorsAsVerbose(IAuditHost inner)
+            : base(inner)
+        {
+        }
 
-        public ErrorsAsVerbose(IAuditHost inner) => this.inner = inner;
+        public override void WriteWarning(string message) => Inner.WriteVerbose(message);
 
-        public CancellationToken Cancellation => inner.Cancellation;
-
-        public CommandDialect Dialect => inner.Dialect;
-
-        public void WriteVerbose(string message) => inner.WriteVerbose(message);
-
-        public void WriteWarning(string message) => inner.WriteVerbose(message);
-
-        public void WriteError(BqxError error) => inner.WriteVerbose($"while looking for generators: {error.Target}: {error.Message}");
-
-        public void WriteProgress(ProgressInfo progress) => inner.WriteProgress(progress);
-
-        public bool ShouldProcess(string target, string action) => inner.ShouldProcess(target, action);
+        public override void WriteError(BqxError error) => Inner.WriteVerbose($"while looking for generators: {error.Target}: {error.Message}");
     }
 
     /// <summary>Passes everything on to the host and remembers the listings that could not be read (by their display name).</summary>
-    private sealed class UnreadListings : IAuditHost
+    private sealed class UnreadListings : DelegatingHost
     {
-        private readonly IAuditHost inner;
         private readonly bool asWarnings;
 
+        /// <param name="inner">The host everything else goes to.</param>
         /// <param name="asWarnings">A whole audit reports an unread listing as not measured (and, for a phase that
         /// renames, a blocker), so it tells the user once as a warning; the naming commands, whose input it is, as an error.</param>
         public UnreadListings(IAuditHost inner, bool asWarnings)
-        {
-            this.inner = inner;
-            this.asWarnings = asWarnings;
-        }
+            : base(inner) => this.asWarnings = asWarnings;
 
         public Dictionary<string, BqxError> Unread { get; } = new(StringComparer.Ordinal);
 
-        public CancellationToken Cancellation => inner.Cancellation;
-
-        public CommandDialect Dialect => inner.Dialect;
-
-        public void WriteVerbose(string message) => inner.WriteVerbose(message);
-
-        public void WriteWarning(string message) => inner.WriteWarning(message);
-
-        public void WriteError(BqxError error)
+        public override void WriteError(BqxError error)
         {
             if (error.ErrorId is ErrorIds.PathNotFound or ErrorIds.FileUnreadable && error.Target is { } target)
             {
                 Unread.TryAdd(target, error);
                 if (asWarnings)
                 {
-                    inner.WriteWarning($"{target}: {error.Message}; its table names and rename collisions are reported as not measured");
+                    Inner.WriteWarning($"{target}: {error.Message}; its table names and rename collisions are reported as not measured");
                     return;
                 }
             }
 
-            inner.WriteError(error);
+            Inner.WriteError(error);
         }
-
-        public void WriteProgress(ProgressInfo progress) => inner.WriteProgress(progress);
-
-        public bool ShouldProcess(string target, string action) => inner.ShouldProcess(target, action);
     }
 
     /// <summary>The rename plan of every name the request gives, with collisions checked against all of them.</summary>
