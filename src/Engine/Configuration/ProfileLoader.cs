@@ -126,15 +126,16 @@ public static class ProfileLoader
     /// <summary>Parses profile text; every problem found is reported at once, each with file, line and column.</summary>
     public static AuditProfile Parse(string text, string fileName)
     {
-        var yaml = new YamlStream();
+        YamlStream yaml;
         try
         {
-            if (YamlLimits.Check(text) is { } bound)
+            var (stream, bound) = YamlLimits.Load(text);
+            if (bound is { } b)
             {
-                throw Invalid(new[] { new ProfileIssue(fileName, (int)bound.Start.Line, (int)bound.Start.Column, bound.Message) });
+                throw Invalid(new[] { new ProfileIssue(fileName, (int)b.Start.Line, (int)b.Start.Column, b.Message) });
             }
 
-            yaml.Load(new StringReader(text));
+            yaml = stream!;
         }
         catch (YamlException e)
         {

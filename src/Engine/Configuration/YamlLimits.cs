@@ -21,14 +21,65 @@ internal static class YamlLimits
     /// <summary>Where the text goes beyond a bound (the nesting depth, or the nodes its aliases stand for) and a sentence saying which, or null. Throws <see cref="YamlException"/> for bad syntax.</summary>
     public static (Mark Start, string Message)? Check(string text, int maxDepth = DefaultMaxDepth, long maxNodes = DefaultMaxNodes)
     {
-        var parser = new Parser(new StringReader(text));
-        var anchors = new Dictionary<string, long>(StringComparer.Ordinal);
-        var open = new Stack<(string? Anchor, long ExpandedAtStart)>();
-        long expanded = 0;
-        long viaAliases = 0;
-        while (parser.MoveNext())
+        var parser = new Checking(new Parser(new StringReader(text)), maxDepth, maxNodes);
+        try
         {
-            switch (parser.Current)
+            while (parser.MoveNext())
+            {
+            }
+
+            return null;
+        }
+        catch (Exceeded e)
+        {
+            return (e.Start, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Parses the text into a representation model in one pass, the bounds checked on each event as the model
+    /// consumes it (a second pass over the parser's events cost a profile's load as much as the model itself):
+    /// the model, or where a bound was passed and why. Throws <see cref="YamlException"/> for bad syntax.
+    /// </summary>
+    public static (YamlDotNet.RepresentationModel.YamlStream? Stream, (Mark Start, string Message)? Bound) Load(string text, int maxDepth = DefaultMaxDepth, long maxNodes = DefaultMaxNodes)
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        try
+        {
+            stream.Load(new Checking(new Parser(new StringReader(text)), maxDepth, maxNodes));
+            return (stream, null);
+        }
+        catch (Exceeded e)
+        {
+            return (null, (e.Start, e.Message));
+        }
+    }
+
+    /// <summary>A bound passed; not a <see cref="YamlException"/>, so no caller's syntax handler takes it for one.</summary>
+    private sealed class Exceeded(Mark start, string message) : Exception(message)
+    {
+        public Mark Start { get; } = start;
+    }
+
+    /// <summary>Passes the parser's events on and counts them: depth, anchors' sizes, what the aliases stand for. Iterative; the
+    /// anchors' sizes are remembered, so the count costs no expansion.</summary>
+    private sealed class Checking(IParser inner, int maxDepth, long maxNodes) : IParser
+    {
+        private readonly Dictionary<string, long> anchors = new(StringComparer.Ordinal);
+        private readonly Stack<(string? Anchor, long ExpandedAtStart)> open = new();
+        private long expanded;
+        private long viaAliases;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (!inner.MoveNext())
+            {
+                return false;
+            }
+
+            switch (inner.Current)
             {
                 case Scalar scalar:
                     expanded++;
@@ -41,7 +92,7 @@ internal static class YamlLimits
                 case NodeEvent start and (SequenceStart or MappingStart):
                     if (open.Count >= maxDepth)
                     {
-                        return (start.Start, $"nesting deeper than {maxDepth} levels; not read further");
+                        throw new Exceeded(start.Start, $"nesting deeper than {maxDepth} levels; not read further");
                     }
 
                     open.Push((start.Anchor.IsEmpty ? null : start.Anchor.Value, expanded));
@@ -67,11 +118,11 @@ internal static class YamlLimits
 
             if (viaAliases > maxNodes)
             {
-                return (parser.Current!.Start,
+                throw new Exceeded(inner.Current!.Start,
                     $"aliases expand the document beyond {maxNodes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} nodes (an alias bomb); not read further");
             }
-        }
 
-        return null;
+            return true;
+        }
     }
 }

@@ -45,16 +45,17 @@ public static partial class CondaEnvironmentParser
         var requirements = new List<DeclaredRequirement>();
         var diagnostics = new List<DependencyDiagnostic>();
         var filesRead = new List<string> { file };
-        var yaml = new YamlStream();
+        YamlStream yaml;
         try
         {
-            if (Configuration.YamlLimits.Check(text) is { } bound)
+            var (stream, bound) = Configuration.YamlLimits.Load(text);
+            if (bound is { } b)
             {
-                diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.YamlSyntax, file, (int)bound.Start.Line, bound.Message, (int)bound.Start.Column));
+                diagnostics.Add(new DependencyDiagnostic(DependencyDiagnosticCode.YamlSyntax, file, (int)b.Start.Line, b.Message, (int)b.Start.Column));
                 return new ManifestResult(requirements, diagnostics, filesRead);
             }
 
-            yaml.Load(new StringReader(text));
+            yaml = stream!;
         }
         catch (YamlException e)
         {

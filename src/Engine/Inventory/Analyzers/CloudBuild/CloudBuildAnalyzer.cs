@@ -40,15 +40,14 @@ public sealed class CloudBuildAnalyzer : IScriptAnalyzer
         try
         {
             // Depth only: this reader visits each node once, aliases included, so an alias bomb costs nothing here.
-            if (Configuration.YamlLimits.Check(source.Text, MaxNesting, maxNodes: long.MaxValue) is { } bound)
+            var (stream, bound) = Configuration.YamlLimits.Load(source.Text, MaxNesting, maxNodes: long.MaxValue);
+            if (bound is { } b)
             {
-                Invalid(record, source, bound.Start, bound.Message);
+                Invalid(record, source, b.Start, b.Message);
                 return;
             }
 
-            var stream = new YamlStream();
-            stream.Load(new StringReader(source.Text));
-            root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
+            root = stream!.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
         }
         catch (YamlException e)
         {
