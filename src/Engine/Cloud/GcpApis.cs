@@ -40,20 +40,36 @@ public sealed class BigQueryApi
     /// <summary>Every table of a dataset, page by page (<c>maxResults=1000</c>) until there is no <c>nextPageToken</c>.</summary>
     public async IAsyncEnumerable<TableList> ListTablePagesAsync(string project, string dataset, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        string? token = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        do
+        Task<TableList>? pending = ListTablesPageAsync(project, dataset, null, cancellation);
+        try
         {
-            cancellation.ThrowIfCancellationRequested();
-            var page = await ListTablesPageAsync(project, dataset, token, cancellation).ConfigureAwait(false);
-            yield return page;
-            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
-            if (token is not null && !seen.Add(token))
+            while (pending is not null)
             {
-                throw new GcpMalformedResponseException($"{GcpMethods.TablesList.Id}: the server repeated page token '{token}'", GcpMethods.TablesList, 200);
+                var page = await pending.ConfigureAwait(false);
+                pending = null;
+                var token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+                if (token is not null && !seen.Add(token))
+                {
+                    throw new GcpMalformedResponseException($"{GcpMethods.TablesList.Id}: the server repeated page token '{token}'", GcpMethods.TablesList, 200);
+                }
+
+                if (token is not null)
+                {
+                    // The next page is asked for before this one is handed on: pages are the run's longest chain of
+                    // calls, and the consumer's work on a page then overlaps the next round trip.
+                    cancellation.ThrowIfCancellationRequested();
+                    pending = ListTablesPageAsync(project, dataset, token, cancellation);
+                }
+
+                yield return page;
             }
         }
-        while (token is not null);
+        finally
+        {
+            // A consumer that stops early leaves the next page in flight: its outcome is observed, not thrown.
+            _ = pending?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
     }
 
     /// <summary>tables.get with <c>view=STORAGE_STATS</c> (numBytes, numRows).</summary>

@@ -159,7 +159,9 @@ public sealed class GcpSession : IDisposable
         try
         {
             var resolver = new GcpCredentialResolver(options.Environment, options.Http, deadline);
+            StartupTrace.Mark("cloud: resolver");
             var keyFile = resolver.LoadKeyFile(options.CredentialPath);
+            StartupTrace.Mark("cloud: key file");
             return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host, deadline) { ownsDeadline = owned };
         }
         catch
@@ -197,6 +199,15 @@ public sealed class GcpSession : IDisposable
 
         var found = await ambient.Value.ConfigureAwait(false);
         return found.Credential ?? throw new GcpCredentialsMissingException(found.Problem ?? "no credentials found", found.Remedy, method);
+    }
+
+    /// <summary>Starts the key file's token request (when a key file is in use), ahead of the first call; see <see cref="GcpCredential.StartWarmUp"/>.</summary>
+    public void WarmUp(GcpApi api)
+    {
+        if (keyFile.Credential is { } key)
+        {
+            key.StartWarmUp(Endpoints[api].Root.AbsoluteUri, Deadline.Token);
+        }
     }
 
     /// <summary>Where a call would look for credentials, for messages (<c>gcloud ADC file</c>, <c>none (replaced endpoint)</c> …).</summary>

@@ -71,4 +71,28 @@ public class LatencyTests
         // and leaves room for a machine busy with other builds.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"took {watch.Elapsed}");
     }
+
+    [Fact]
+    public async Task Run_WhenADatasetHasManyPages_ShouldTestTablePermissionsOnTheFirstPageWhileTheRestIsPaged()
+    {
+        await using var server = await StartDefaultAsync();
+        server.Auth.RequireToken = true;
+        using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount(PipelineAccount));
+        Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key); // warm-up (JIT, connections)
+        server.Log.Clear();
+        server.Latency = Latency;
+
+        var checks = Run(server, home, kinds: new[] { InfraCheckKind.Permission, InfraCheckKind.BigQueryDataset }, credentialPath: key);
+
+        Assert.True(checks.All(c => c.Status == InfraCheckStatus.Ready), Describe(checks));
+        const string dataset = "/datasets/bqx_ml_v3_features_v2/tables";
+        var pages = server.Log.ApiRequests.Where(r => r.RouteId == "bigquery.tables.list" && r.Path.EndsWith(dataset, StringComparison.Ordinal)).ToArray();
+        var test = Assert.Single(server.Log.ApiRequests, r => r.RouteId == "bigquery.tables.testIamPermissions" && r.Path.Contains(dataset + "/", StringComparison.Ordinal));
+        Assert.True(pages.Length >= 3, $"{pages.Length} pages");
+        // Answered with the second page, not after the last: it was asked for as soon as the first page named a table.
+        Assert.True(test.Time < pages[^1].Time, $"permission test answered at {test.Time:HH:mm:ss.fff}, last page at {pages[^1].Time:HH:mm:ss.fff}");
+        var row = Assert.Single(checks, c => c.Kind == InfraCheckKind.Permission && c.Target.EndsWith(".bqx_ml_v3_features_v2", StringComparison.Ordinal));
+        Assert.Contains(row.Evidence, e => e.Detail.Contains("the first of", StringComparison.Ordinal)); // the count still comes from the whole listing
+    }
 }

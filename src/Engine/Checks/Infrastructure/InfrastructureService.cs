@@ -101,6 +101,7 @@ public sealed class InfrastructureService
         GcpSession? session = null;
         if (!options.Offline)
         {
+            StartupTrace.Mark("infra: session");
             session = GcpSession.Create(new GcpSessionOptions
             {
                 Endpoints = profile.Gcp.Endpoints,
@@ -117,8 +118,15 @@ public sealed class InfrastructureService
         try
         {
             var project = !string.IsNullOrWhiteSpace(profile.Gcp.Project) ? profile.Gcp.Project! : session?.KeyFile?.ProjectId ?? "";
+            if (project.Length > 0)
+            {
+                // The token round trip runs while the checks are planned (the API check's inventory reads the repository).
+                session?.WarmUp(GcpApi.BigQuery);
+            }
+
             // Planning runs before the first await: on the caller's thread, where a cmdlet may ask ShouldProcess.
             var units = Plan(options, kinds, project);
+            StartupTrace.Mark("infra: planned");
             if (options.Offline)
             {
                 foreach (var row in units.SelectMany(u => u.Plan).Select(Offline))
@@ -156,6 +164,7 @@ public sealed class InfrastructureService
                 yield return Spoken(row);
             }
 
+            StartupTrace.Mark("infra: measured");
             TableListings = context.Shared.CompletedListings();
         }
         finally

@@ -77,13 +77,50 @@ internal sealed partial class SharedLookups
             .ToDictionary(l => l.Key, l => (IReadOnlySet<string>)l.Value.Value.Result.Names.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
     public Task<DatasetListing> ListingAsync(string dataset) =>
-        listings.GetOrAdd(dataset, d => new Lazy<Task<DatasetListing>>(() => ListAsync(d))).Value;
+        listings.GetOrAdd(dataset, d => new Lazy<Task<DatasetListing>>(() => ListAsync(d, FirstOf(d)))).Value;
+
+    /// <summary>
+    /// The dataset's first table, as soon as the listing's first page holds one (the permission check tests a table
+    /// while the rest of a long listing is paged); null when the listing ends without a table. Faults as the listing does.
+    /// Starts the listing.
+    /// </summary>
+    public Task<string?> FirstTableAsync(string dataset)
+    {
+        var first = FirstOf(dataset);
+        _ = ListingAsync(dataset);
+        return first.Task;
+    }
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> firsts = new(StringComparer.Ordinal);
+
+    private TaskCompletionSource<string?> FirstOf(string dataset) =>
+        firsts.GetOrAdd(dataset, _ => new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private async Task<DatasetListing> ListAsync(string dataset, TaskCompletionSource<string?> first)
+    {
+        try
+        {
+            var listing = await ListAsync(dataset, name => first.TrySetResult(name)).ConfigureAwait(false);
+            first.TrySetResult(null);
+            return listing;
+        }
+        catch (OperationCanceledException e)
+        {
+            first.TrySetCanceled(e.CancellationToken);
+            throw;
+        }
+        catch (Exception e)
+        {
+            first.TrySetException(e);
+            throw;
+        }
+    }
 
     /// <summary>The region's storage totals; <paramref name="location"/> is a dataset location (<c>US</c>, <c>us-central1</c>).</summary>
     public Task<RegionStorage> StorageAsync(string location) =>
         regions.GetOrAdd(location.ToLowerInvariant(), r => new Lazy<Task<RegionStorage>>(() => QueryRegionAsync(r, location))).Value;
 
-    private async Task<DatasetListing> ListAsync(string dataset)
+    private async Task<DatasetListing> ListAsync(string dataset, Action<string> firstName)
     {
         var calls = new CallRecorder();
         var api = new BigQueryApi(session, calls);
@@ -98,6 +135,11 @@ internal sealed partial class SharedLookups
                 // A table without a name or type cannot be counted or checked: an error, not "" or TABLE.
                 names.Add(GcpMalformedResponseException.Require(table.TableReference?.TableId, GcpMethods.TablesList, "tables[].tableReference.tableId"));
                 types.Add(string.Intern(GcpMalformedResponseException.Require(table.Type, GcpMethods.TablesList, "tables[].type", names[^1])));
+            }
+
+            if (names.Count > 0)
+            {
+                firstName(names[0]);
             }
         }
 
