@@ -115,6 +115,16 @@ Console.Error.WriteLine($"fake GCP at {server.BaseUri} with {latency.TotalMillis
 
 await stopped.Task;
 var requests = server.Log.Entries;
+if (Environment.GetEnvironmentVariable("BQX_INFRA_TIMELINE") == "1" && requests.Count > 0)
+{
+    // Where a run's time goes: each request's answer, in ms after the first answer (the latency is served first).
+    var first = requests[0].Time;
+    foreach (var r in requests)
+    {
+        Console.Error.WriteLine($"{(r.Time - first).TotalMilliseconds,7:0} {r.Status} {r.RouteId} {r.Path}{(r.Query.Length > 0 ? "?" + r.Query[..Math.Min(60, r.Query.Length)] : "")}");
+    }
+}
+
 Console.Error.WriteLine($"served {requests.Count} requests ({string.Join(", ", requests.GroupBy(r => r.RouteId ?? "?").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} ×{g.Count()}"))})");
 File.Delete(ready);
 return 0;

@@ -4,6 +4,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        BqxAudit.Hosting.StartupTrace.StartJitLog();
         BqxAudit.Hosting.StartupTrace.Mark("main");
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>

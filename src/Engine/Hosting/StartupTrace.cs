@@ -18,6 +18,54 @@ public static class StartupTrace
 
     public static bool Enabled => On;
 
+    /// <summary>With <c>BQXAUDIT_TRACE_JIT=FILE</c>, the name of every method the JIT compiles is appended to FILE
+    /// (the methods ReadyToRun did not cover). Diagnostics only.</summary>
+    public static void StartJitLog()
+    {
+        var file = Environment.GetEnvironmentVariable("BQXAUDIT_TRACE_JIT");
+        if (!string.IsNullOrEmpty(file))
+        {
+            jitLog = new JitLog(file);
+        }
+    }
+
+    private static JitLog? jitLog;
+
+    private sealed class JitLog : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly StreamWriter writer;
+
+        public JitLog(string file)
+        {
+            writer = new StreamWriter(file, append: true) { AutoFlush = true };
+            foreach (var source in System.Diagnostics.Tracing.EventSource.GetSources())
+            {
+                Consider(source);
+            }
+        }
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource) => Consider(eventSource);
+
+        private void Consider(System.Diagnostics.Tracing.EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime" && writer is not null)
+            {
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x10);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (e.EventName == "MethodJittingStarted_V1" && e.Payload is { Count: > 5 } p && writer is not null)
+            {
+                lock (writer)
+                {
+                    writer.WriteLine($"{p[4]}::{p[5]} {p[6]}");
+                }
+            }
+        }
+    }
+
     public static void Mark(string what)
     {
         if (!On)
