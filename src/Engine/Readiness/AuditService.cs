@@ -203,6 +203,7 @@ public sealed class AuditService
 
     private void Step(string status, int percent)
     {
+        StartupTrace.Mark($"audit: {status}");
         host.Cancellation.ThrowIfCancellationRequested();
         host.WriteProgress(new ProgressInfo(Activity, status, percent));
         host.WriteVerbose($"{status} (at {clock.ElapsedMilliseconds} ms)");

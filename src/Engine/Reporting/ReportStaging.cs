@@ -134,6 +134,7 @@ internal static partial class ReportStaging
                 }
 
                 FaultPoints.Reached("staged:" + Interlocked.Increment(ref staged).ToString(CultureInfo.InvariantCulture));
+                BqxAudit.Hosting.StartupTrace.Mark($"report: staged {Path.GetFileName(entry.Target)}");
             }))), maxParallel: 2);
 
             var journal = new Journal(manifestName, force, set.Select((s, i) => new JournalEntry(i, hashes[i], Relative(folder, s.Target))).ToList());
@@ -144,7 +145,9 @@ internal static partial class ReportStaging
 
             // From here on the new set is complete on disk: the commit below (or the next run's) puts it in place.
             journaled = true;
+            BqxAudit.Hosting.StartupTrace.Mark("report: journaled");
             Commit(folder, staging, journal, recovering: false);
+            BqxAudit.Hosting.StartupTrace.Mark("report: committed");
         }
         catch when (!journaled)
         {

@@ -191,13 +191,7 @@ public sealed class DependencyService
             records.AddRange(FoldConflicts(PythonPackages(options, inventory.Repository, scripts, phaseScripts, images, requirementFiles).ToList()));
         }
 
-        if (toolUsers is not null && probing is not null)
-        {
-            var localPhaseScripts = scripts.Where(r => r.PhaseTasks.Any(t => RunsLocally(options.Profile, t.Phase))).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
-            records.AddRange(SystemTools(options, toolUsers, probing.GetAwaiter().GetResult(), localPhaseScripts));
-            records.AddRange(ImageSystemTools(inventory.Repository, images, options.Profile));
-        }
-
+        var toolsAt = records.Count;
         if (Wants(DependencyType.Api))
         {
             records.AddRange(Apis(options, scripts, phaseScripts));
@@ -218,6 +212,16 @@ public sealed class DependencyService
         if (Wants(DependencyType.Secret))
         {
             records.AddRange(Secrets(inventory.Repository));
+        }
+
+        // Last: the tool probes wait on child processes (gcloud's own start is most of an offline audit), so
+        // everything that does not need their answers is done while they run.
+        if (toolUsers is not null && probing is not null)
+        {
+            var localPhaseScripts = scripts.Where(r => r.PhaseTasks.Any(t => RunsLocally(options.Profile, t.Phase))).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+            var tools = probing.GetAwaiter().GetResult();
+            var toolRecords = SystemTools(options, toolUsers, tools, localPhaseScripts).Concat(ImageSystemTools(inventory.Repository, images, options.Profile)).ToList();
+            records.InsertRange(toolsAt, toolRecords); // where they stood before the rest: the order of ties in the sort below is unchanged
         }
 
         host.WriteVerbose($"dependencies: {records.Count} records in {clock.ElapsedMilliseconds} ms");

@@ -42,15 +42,24 @@ public class ToolProbe
     public IReadOnlyDictionary<string, ToolInfo> ProbeAll(IEnumerable<string> tools, CancellationToken cancellation)
     {
         var names = tools.Distinct(StringComparer.Ordinal).ToArray();
-        var sdk = SdkComponents(names, cancellation);
-        if (sdk.Count > 0)
+        if (SdkMembers(names) is { Count: > 0 } members)
         {
-            var rest = ProbeAll(names.Where(n => !sdk.ContainsKey(n)), cancellation);
-            return rest.Concat(sdk).ToDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
+            // One gcloud run answers for the SDK's tools, alongside the other probes (it takes most of a second).
+            Dictionary<string, ToolInfo>? sdk = null;
+            var gcloud = new Thread(() => sdk = SdkComponents(members, cancellation)) { IsBackground = true, Name = "probe gcloud" };
+            gcloud.Start();
+            var rest = ProbeAll(names.Where(n => n != "gcloud" && !members.Contains(n)), cancellation);
+            gcloud.Join();
+            cancellation.ThrowIfCancellationRequested();
+            return rest.Concat(sdk!).ToDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
         }
 
         var results = new ToolInfo[names.Length];
-        var threads = names.Select((name, i) => new Thread(() => results[i] = Probe(name, cancellation)) { IsBackground = true, Name = $"probe {name}" }).ToArray();
+        var threads = names.Select((name, i) => new Thread(() =>
+        {
+            results[i] = Probe(name, cancellation);
+            BqxAudit.Hosting.StartupTrace.Mark($"probe: {name} answered");
+        }) { IsBackground = true, Name = $"probe {name}" }).ToArray();
         foreach (var t in threads)
         {
             t.Start();
@@ -141,22 +150,11 @@ public class ToolProbe
     /// (<c>bq --version</c> is not even a valid flag): when they live in gcloud's SDK folder, one gcloud
     /// run answers for all three.
     /// </summary>
-    private Dictionary<string, ToolInfo> SdkComponents(string[] names, CancellationToken cancellation)
+    private Dictionary<string, ToolInfo> SdkComponents(IReadOnlyList<string> members, CancellationToken cancellation)
     {
         var found = new Dictionary<string, ToolInfo>(StringComparer.Ordinal);
-        if (!names.Contains("gcloud") || Find("gcloud") is not { } gcloud)
-        {
-            return found;
-        }
-
-        var sdkBin = System.IO.Path.GetDirectoryName(RealPath(gcloud));
-        var members = names.Where(n => n is "bq" or "gsutil" && Find(n) is { } p && System.IO.Path.GetDirectoryName(RealPath(p)) == sdkBin).ToList();
-        if (members.Count == 0)
-        {
-            return found;
-        }
-
         var probe = Probe("gcloud", cancellation, full: true);
+        BqxAudit.Hosting.StartupTrace.Mark("probe: gcloud answered");
         found["gcloud"] = probe.Info;
         foreach (var member in members)
         {
@@ -168,6 +166,18 @@ public class ToolProbe
         }
 
         return found;
+    }
+
+    /// <summary>bq and gsutil among <paramref name="names"/> that live in the SDK folder of a gcloud also among them; empty when gcloud is not asked for.</summary>
+    private List<string> SdkMembers(string[] names)
+    {
+        if (!names.Contains("gcloud") || Find("gcloud") is not { } gcloud)
+        {
+            return new List<string>();
+        }
+
+        var sdkBin = System.IO.Path.GetDirectoryName(RealPath(gcloud));
+        return names.Where(n => n is "bq" or "gsutil" && Find(n) is { } p && System.IO.Path.GetDirectoryName(RealPath(p)) == sdkBin).ToList();
     }
 
     private static string RealPath(string path)
