@@ -114,4 +114,27 @@ public class CliAppTests
         Assert.Equal(0, code);
         Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "schemas", "bqxaudit.schema.json")), output);
     }
+
+    [Fact]
+    public void Commands_ShouldBeListedUnderTheNamesTheyAnswerTo()
+    {
+        var app = new CliApp(TextWriter.Null, TextWriter.Null);
+
+        Assert.All(app.Commands(CancellationToken.None), c => Assert.Equal(c.Name, c.Build().Name));
+    }
+
+    [Fact]
+    public void Help_OfOneCommandShouldNameIt_AndTheRootHelpShouldListEveryCommand()
+    {
+        // "scripts --help" builds only scripts; "--help" builds them all and lists every command.
+        var (code, alone, _) = Run("scripts", "--help");
+        var (_, all, _) = Run("--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("scripts [<PATH>] [options]", alone);
+        foreach (var name in new CliApp(TextWriter.Null, TextWriter.Null).Commands(CancellationToken.None).Select(c => c.Name))
+        {
+            Assert.Contains(name, all);
+        }
+    }
 }
