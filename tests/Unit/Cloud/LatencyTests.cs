@@ -21,6 +21,17 @@ public class LatencyTests
 
     public LatencyTests(ITestOutputHelper output) => this.output = output;
 
+    /// <summary>Requires tokens, writes the pipeline account's key, runs once to warm up (JIT, connections), then clears the log and sets the latency.</summary>
+    private static string WarmUp(FakeGcpServer server, TempDir home)
+    {
+        server.Auth.RequireToken = true;
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount(PipelineAccount));
+        Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key);
+        server.Log.Clear();
+        server.Latency = Latency;
+        return key;
+    }
+
     [Fact]
     public async Task Latency_WhenSet_ShouldDelayEveryResponseTokenRequestsIncluded()
     {
@@ -45,12 +56,8 @@ public class LatencyTests
     public async Task Run_WhenEveryResponseTakes100Ms_ShouldAskForNoMoreThanItNeedsAndOverlapTheCalls()
     {
         await using var server = await StartDefaultAsync();
-        server.Auth.RequireToken = true;
         using var home = new TempDir();
-        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount(PipelineAccount));
-        Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key); // warm-up (JIT, connections)
-        server.Log.Clear();
-        server.Latency = Latency;
+        var key = WarmUp(server, home);
 
         var watch = Stopwatch.StartNew();
         var checks = Run(server, home, credentialPath: key);
@@ -76,12 +83,8 @@ public class LatencyTests
     public async Task Run_WhenADatasetHasManyPages_ShouldTestTablePermissionsOnTheFirstPageWhileTheRestIsPaged()
     {
         await using var server = await StartDefaultAsync();
-        server.Auth.RequireToken = true;
         using var home = new TempDir();
-        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount(PipelineAccount));
-        Run(server, home, kinds: new[] { InfraCheckKind.Billing }, credentialPath: key); // warm-up (JIT, connections)
-        server.Log.Clear();
-        server.Latency = Latency;
+        var key = WarmUp(server, home);
 
         var checks = Run(server, home, kinds: new[] { InfraCheckKind.Permission, InfraCheckKind.BigQueryDataset }, credentialPath: key);
 
