@@ -65,7 +65,7 @@ public sealed class InventoryService
         ValidateGlobs(exclude, "-Exclude");
         var selection = Matcher(include.Count > 0 ? include : new[] { "**/*" }, exclude);
 
-        var candidates = discovery.Files.Where(f => selection.Match(f).HasMatches).ToArray();
+        var candidates = discovery.Files.Where(f => selection.Matches(f)).ToArray();
         var work = new List<(string Path, ScriptKind? Kind)>();
         foreach (var path in candidates)
         {
@@ -165,7 +165,7 @@ public sealed class InventoryService
         var records = new List<ScriptRecord>();
         foreach (var entry in discovery.Refused)
         {
-            if (!selection.Match(entry.Path).HasMatches)
+            if (!selection.Matches(entry.Path))
             {
                 host.WriteVerbose($"{entry.Path}: {entry.Refusal.Message} (excluded by the profile)");
                 continue;
@@ -403,7 +403,7 @@ public sealed class InventoryService
         var matchers = categories.Select(c => (c.Key, Matcher: Matcher(c.Value, Array.Empty<string>()))).ToArray();
         foreach (var record in records)
         {
-            record.Category = matchers.FirstOrDefault(m => m.Matcher.Match(record.Path).HasMatches).Key ?? "Uncategorized";
+            record.Category = matchers.FirstOrDefault(m => m.Matcher.Matches(record.Path)).Key ?? "Uncategorized";
         }
     }
 
@@ -461,7 +461,7 @@ public sealed class InventoryService
             foreach (var task in phase.Tasks)
             {
                 var matcher = Matcher(task.ScriptGlobs, Array.Empty<string>());
-                var globbed = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Match(r.Path).HasMatches).ToList();
+                var globbed = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Matches(r.Path)).ToList();
                 var judgement = PhaseTaskMatching.Judge(task, globbed);
                 var matched = judgement.Performing;
                 var taskRef = new PhaseTaskRef { Phase = phase.Id, Task = task.Name };

@@ -1,0 +1,48 @@
+using BqxAudit.Inventory;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace BqxAudit.Tests.Inventory;
+
+/// <summary>GlobMatch matches a root-relative path as the library's own Match(path) does, without the current directory.</summary>
+public class GlobMatchTests
+{
+    private static readonly string[] Paths =
+    {
+        "a.py", "scripts/a.py", "scripts/execute_m008_cov_renames.py", "archive/2024-11-27_cleanup/scripts/x.py", "archive/x.sh",
+        "deep/er/still/b.sh", "scripts/sub/c.py", ".hidden/d.py", "rchive/e.py", "name with space.py", "scripts/ünï.py",
+    };
+
+    public static IEnumerable<object[]> Globs() => new[]
+    {
+        new object[] { new[] { "**/*" }, new[] { "archive/**" } },
+        new object[] { new[] { "scripts/*cov*rename*" }, Array.Empty<string>() },
+        new object[] { new[] { "**/*.py" }, new[] { "**/sub/**", ".hidden/**" } },
+        new object[] { new[] { "scripts/**/*.py", "*.py" }, Array.Empty<string>() },
+        new object[] { new[] { "archive/**" }, Array.Empty<string>() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Globs))]
+    public void Matches_ShouldAgreeWithTheLibrarysMatchOfTheSamePath(string[] include, string[] exclude)
+    {
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddIncludePatterns(include);
+        matcher.AddExcludePatterns(exclude);
+
+        foreach (var path in Paths)
+        {
+            Assert.True(matcher.Match(path).HasMatches == matcher.Matches(path), $"{path} against {string.Join(", ", include)} minus {string.Join(", ", exclude)}");
+        }
+    }
+
+    [Fact]
+    public void Matches_ShouldKeepEveryCharacterOfThePath()
+    {
+        // A root ending in a separator made the library cut one character too many: "archive/x" read as "rchive/x".
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude("archive/**");
+
+        Assert.True(matcher.Matches("archive/x.sh"));
+        Assert.False(matcher.Matches("rchive/e.py"));
+    }
+}
