@@ -5,7 +5,7 @@ namespace BqxAudit.Hosting;
 /// <summary>
 /// A timeline of one run for whoever measures it: with <c>BQXAUDIT_TRACE_TIMINGS=1</c> each mark writes
 /// <c>[bqx-trace] 123.4 ms (+5.6) jit 812 methods 210 ms  what</c> to standard error (time since the
-/// process started, methods the JIT compiled so far and its time). Off by default; a mark then costs one
+/// process started, methods the JIT compiled so far and its time, garbage collections of generations 0/1/2 so far and their pauses). Off by default; a mark then costs one
 /// static field read.
 /// </summary>
 public static class StartupTrace
@@ -87,7 +87,8 @@ public static class StartupTrace
         {
             var jit = System.Runtime.JitInfo.GetCompiledMethodCount();
             var jitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds;
-            Console.Error.WriteLine($"[bqx-trace] {ms,8:0.0} ms (+{ms - last,6:0.0}) jit {jit,5} methods {jitMs,6:0} ms  [{Environment.CurrentManagedThreadId,2}] {what}");
+            var gc = $"gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms";
+            Console.Error.WriteLine($"[bqx-trace] {ms,8:0.0} ms (+{ms - last,6:0.0}) jit {jit,5} methods {jitMs,6:0} ms  {gc}  [{Environment.CurrentManagedThreadId,2}] {what}");
             last = ms;
         }
     }
