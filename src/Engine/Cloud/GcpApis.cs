@@ -4,6 +4,7 @@ using BqxAudit.Cloud.BigQuery;
 using BqxAudit.Cloud.Billing;
 using BqxAudit.Cloud.ResourceManager;
 using BqxAudit.Cloud.ServiceUsage;
+using BqxAudit.Hosting;
 
 namespace BqxAudit.Cloud;
 
@@ -68,7 +69,7 @@ public sealed class BigQueryApi
         finally
         {
             // A consumer that stops early leaves the next page in flight: its outcome is observed, not thrown.
-            _ = pending?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            pending.ObserveFaults();
         }
     }
 

@@ -67,14 +67,14 @@ public sealed class GcpCredential
     {
         if (warm is null)
         {
-            BqxAudit.Hosting.StartupTrace.Mark("cloud: token warm-up");
+            StartupTrace.Mark("cloud: token warm-up");
             var started = access.GetAccessTokenForRequestAsync(uri, cancellation);
-            if (BqxAudit.Hosting.StartupTrace.Enabled)
+            if (StartupTrace.Enabled)
             {
-                _ = started.ContinueWith(static _ => BqxAudit.Hosting.StartupTrace.Mark("cloud: token answered"), TaskScheduler.Default);
+                _ = started.ContinueWith(static _ => StartupTrace.Mark("cloud: token answered"), TaskScheduler.Default);
             }
 
-            _ = started.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            started.ObserveFaults();
             Interlocked.CompareExchange(ref warm, started, null);
         }
     }

@@ -4,10 +4,10 @@ using YamlDotNet.Core.Events;
 namespace BqxAudit.Configuration;
 
 /// <summary>
-/// Bounds a YAML text before the representation model (which recurses once per nesting level and
-/// expands nothing, but whose readers walk every alias) is built: nesting depth, and the number of
+/// Bounds a YAML text while the representation model (which recurses once per nesting level and
+/// expands nothing, but whose readers walk every alias) is built from it: nesting depth, and the number of
 /// nodes the document holds once every alias is expanded (a "billion laughs" file of 70 KB can
-/// stand for millions). One pass over the parser's events, which is iterative; the anchors' sizes
+/// stand for millions). Counted on the parser's events as the model consumes them; the anchors' sizes
 /// are remembered, so the count costs no expansion.
 /// </summary>
 internal static class YamlLimits
@@ -17,24 +17,6 @@ internal static class YamlLimits
 
     /// <summary>Nodes the aliases of a document may stand for, all together: far beyond any real use of anchors.</summary>
     public const long DefaultMaxNodes = 200_000;
-
-    /// <summary>Where the text goes beyond a bound (the nesting depth, or the nodes its aliases stand for) and a sentence saying which, or null. Throws <see cref="YamlException"/> for bad syntax.</summary>
-    public static (Mark Start, string Message)? Check(string text, int maxDepth = DefaultMaxDepth, long maxNodes = DefaultMaxNodes)
-    {
-        var parser = new Checking(new Parser(new StringReader(text)), maxDepth, maxNodes);
-        try
-        {
-            while (parser.MoveNext())
-            {
-            }
-
-            return null;
-        }
-        catch (Exceeded e)
-        {
-            return (e.Start, e.Message);
-        }
-    }
 
     /// <summary>
     /// Parses the text into a representation model in one pass, the bounds checked on each event as the model

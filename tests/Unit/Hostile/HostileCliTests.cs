@@ -298,12 +298,7 @@ public class HostileCliTests
         repo.Link("scripts/evil.sh", Path.GetRelativePath(repo.Path("scripts"), passwd));
         repo.Link("etcdir", Path.Combine(repo.Outside, "etc"));
         repo.Link("requirements-dev.txt", passwd);
-        if (committed)
-        {
-            repo.Commit();
-        }
-
-        var r = RunCli(committed ? "7-links-leave-root-committed" : "7-links-leave-root", HostileRepo.Environment,
+        var r = RunCli(repo.Case("7-links-leave-root", committed), HostileRepo.Environment,
             "audit", repo.Root, "--offline", "--out", repo.Out, "--date", "2025-12-13", "--report", "md,json");
 
         AssertBounded(r, 2, Canaries);
@@ -384,12 +379,7 @@ public class HostileCliTests
             sh.WaitForExit();
         }
 
-        if (committed)
-        {
-            repo.Commit();
-        }
-
-        var r = RunCli(committed ? "11-nul-and-bad-name-committed" : "11-nul-and-bad-name", "scripts", repo.Root, "--format", "json");
+        var r = RunCli(repo.Case("11-nul-and-bad-name", committed), "scripts", repo.Root, "--format", "json");
 
         AssertBounded(r, 0, Canaries);
         var records = Records(r);
@@ -415,12 +405,7 @@ public class HostileCliTests
         File.CreateSymbolicLink(repo.Path("b"), "a");
         File.CreateSymbolicLink(repo.Path("scripts/loop.py"), "loop.py");
         File.CreateSymbolicLink(repo.Path("scripts/gone.sh"), "removed.sh");
-        if (committed)
-        {
-            repo.Commit();
-        }
-
-        var r = RunCli(committed ? "11-unopenable-committed" : "11-unopenable", "scripts", repo.Root, "--format", "json");
+        var r = RunCli(repo.Case("11-unopenable", committed), "scripts", repo.Root, "--format", "json");
 
         AssertBounded(r, 0, Canaries);
         var records = Records(r);

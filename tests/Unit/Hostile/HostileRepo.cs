@@ -90,6 +90,18 @@ public sealed class HostileRepo : IDisposable
     /// <summary><c>git init</c> and a commit of everything, symbolic links included.</summary>
     public void Commit() => root.GitInitAndCommit();
 
+    /// <summary>The name of a case run on the work tree as it is, or (<paramref name="committed"/>) after committing it: then "-committed" is appended.</summary>
+    public string Case(string name, bool committed)
+    {
+        if (!committed)
+        {
+            return name;
+        }
+
+        Commit();
+        return name + "-committed";
+    }
+
     /// <summary>The records of <c>scripts --format json</c>, by path.</summary>
     public static Dictionary<string, JsonElement> Records(HostileResult r)
     {

@@ -1,4 +1,5 @@
 using BqxAudit.Cloud;
+using BqxAudit.Hosting;
 using BqxAudit.Model;
 
 namespace BqxAudit.Checks.Infrastructure;
@@ -125,7 +126,7 @@ internal sealed class TablePermissionCheck : CheckUnit
         }
         catch
         {
-            _ = testing?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            testing.ObserveFaults();
             throw;
         }
 

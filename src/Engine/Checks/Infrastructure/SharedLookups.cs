@@ -96,13 +96,38 @@ internal sealed partial class SharedLookups
     private TaskCompletionSource<string?> FirstOf(string dataset) =>
         firsts.GetOrAdd(dataset, _ => new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously));
 
+    /// <summary>The region's storage totals; <paramref name="location"/> is a dataset location (<c>US</c>, <c>us-central1</c>).</summary>
+    public Task<RegionStorage> StorageAsync(string location) =>
+        regions.GetOrAdd(location.ToLowerInvariant(), r => new Lazy<Task<RegionStorage>>(() => QueryRegionAsync(r, location))).Value;
+
+    /// <summary>Pages through the dataset's tables; <paramref name="first"/> gets the first name as soon as a page holds one (null for none), or the listing's failure.</summary>
     private async Task<DatasetListing> ListAsync(string dataset, TaskCompletionSource<string?> first)
     {
         try
         {
-            var listing = await ListAsync(dataset, name => first.TrySetResult(name)).ConfigureAwait(false);
+            var calls = new CallRecorder();
+            var api = new BigQueryApi(session, calls);
+            var names = new List<string>();
+            var types = new List<string>();
+            var pages = 0;
+            await foreach (var page in api.ListTablePagesAsync(project, dataset, cancellation).ConfigureAwait(false))
+            {
+                pages++;
+                foreach (var table in page.Tables)
+                {
+                    // A table without a name or type cannot be counted or checked: an error, not "" or TABLE.
+                    names.Add(GcpMalformedResponseException.Require(table.TableReference?.TableId, GcpMethods.TablesList, "tables[].tableReference.tableId"));
+                    types.Add(string.Intern(GcpMalformedResponseException.Require(table.Type, GcpMethods.TablesList, "tables[].type", names[^1])));
+                }
+
+                if (names.Count > 0)
+                {
+                    first.TrySetResult(names[0]);
+                }
+            }
+
             first.TrySetResult(null);
-            return listing;
+            return new DatasetListing { Dataset = dataset, Names = names, Types = types, Pages = pages, Calls = calls.Calls };
         }
         catch (OperationCanceledException e)
         {
@@ -114,36 +139,6 @@ internal sealed partial class SharedLookups
             first.TrySetException(e);
             throw;
         }
-    }
-
-    /// <summary>The region's storage totals; <paramref name="location"/> is a dataset location (<c>US</c>, <c>us-central1</c>).</summary>
-    public Task<RegionStorage> StorageAsync(string location) =>
-        regions.GetOrAdd(location.ToLowerInvariant(), r => new Lazy<Task<RegionStorage>>(() => QueryRegionAsync(r, location))).Value;
-
-    private async Task<DatasetListing> ListAsync(string dataset, Action<string> firstName)
-    {
-        var calls = new CallRecorder();
-        var api = new BigQueryApi(session, calls);
-        var names = new List<string>();
-        var types = new List<string>();
-        var pages = 0;
-        await foreach (var page in api.ListTablePagesAsync(project, dataset, cancellation).ConfigureAwait(false))
-        {
-            pages++;
-            foreach (var table in page.Tables)
-            {
-                // A table without a name or type cannot be counted or checked: an error, not "" or TABLE.
-                names.Add(GcpMalformedResponseException.Require(table.TableReference?.TableId, GcpMethods.TablesList, "tables[].tableReference.tableId"));
-                types.Add(string.Intern(GcpMalformedResponseException.Require(table.Type, GcpMethods.TablesList, "tables[].type", names[^1])));
-            }
-
-            if (names.Count > 0)
-            {
-                firstName(names[0]);
-            }
-        }
-
-        return new DatasetListing { Dataset = dataset, Names = names, Types = types, Pages = pages, Calls = calls.Calls };
     }
 
     /// <summary>The GoogleSQL of the storage query for one region; the datasets are a query parameter.</summary>
