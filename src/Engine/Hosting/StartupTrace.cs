@@ -19,7 +19,8 @@ public static class StartupTrace
     public static bool Enabled => On;
 
     /// <summary>With <c>BQXAUDIT_TRACE_JIT=FILE</c>, the name of every method the JIT compiles is appended to FILE
-    /// (the methods ReadyToRun did not cover). Diagnostics only.</summary>
+    /// (the methods ReadyToRun did not cover), each after the time since the process started and the managed thread
+    /// that asked for it. Diagnostics only.</summary>
     public static void StartJitLog()
     {
         var file = Environment.GetEnvironmentVariable("BQXAUDIT_TRACE_JIT");
@@ -60,9 +61,21 @@ public static class StartupTrace
             {
                 lock (writer)
                 {
-                    writer.WriteLine($"{p[4]}::{p[5]} {p[6]}");
+                    writer.WriteLine($"{SinceStart(),8:0.0} [{Environment.CurrentManagedThreadId,2}] {p[4]}::{p[5]} {p[6]}");
                 }
             }
+        }
+    }
+
+    private static double SinceStart()
+    {
+        try
+        {
+            return (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        }
+        catch (InvalidOperationException)
+        {
+            return Environment.TickCount64;
         }
     }
 
@@ -73,16 +86,7 @@ public static class StartupTrace
             return;
         }
 
-        double ms;
-        try
-        {
-            ms = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
-        }
-        catch (InvalidOperationException)
-        {
-            ms = Environment.TickCount64;
-        }
-
+        var ms = SinceStart();
         lock (Gate)
         {
             var jit = System.Runtime.JitInfo.GetCompiledMethodCount();

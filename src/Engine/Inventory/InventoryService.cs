@@ -65,7 +65,8 @@ public sealed class InventoryService
         ValidateGlobs(exclude, "-Exclude");
         var selection = Matcher(include.Count > 0 ? include : new[] { "**/*" }, exclude);
 
-        var candidates = discovery.Files.Where(f => selection.Matches(f)).ToArray();
+        var selected = selection.Matching(discovery.Files);
+        var candidates = discovery.Files.Where(selected.Contains).ToArray();
         var work = new List<(string Path, ScriptKind? Kind)>();
         foreach (var path in candidates)
         {
@@ -400,10 +401,11 @@ public sealed class InventoryService
 
     private static void ApplyCategories(List<ScriptRecord> records, Dictionary<string, List<string>> categories)
     {
-        var matchers = categories.Select(c => (c.Key, Matcher: Matcher(c.Value, Array.Empty<string>()))).ToArray();
+        var paths = records.Select(r => r.Path).ToArray();
+        var matched = categories.Select(c => (c.Key, Paths: Matcher(c.Value, Array.Empty<string>()).Matching(paths))).ToArray();
         foreach (var record in records)
         {
-            record.Category = matchers.FirstOrDefault(m => m.Matcher.Matches(record.Path)).Key ?? "Uncategorized";
+            record.Category = matched.FirstOrDefault(m => m.Paths.Contains(record.Path)).Key ?? "Uncategorized";
         }
     }
 
@@ -460,8 +462,12 @@ public sealed class InventoryService
         {
             foreach (var task in phase.Tasks)
             {
-                var matcher = Matcher(task.ScriptGlobs, Array.Empty<string>());
-                var globbed = task.ScriptGlobs.Count == 0 ? new List<ScriptRecord>() : records.Where(r => matcher.Matches(r.Path)).ToList();
+                var globbed = new List<ScriptRecord>();
+                if (task.ScriptGlobs.Count > 0)
+                {
+                    var paths = Matcher(task.ScriptGlobs, Array.Empty<string>()).Matching(records.Select(r => r.Path));
+                    globbed = records.Where(r => paths.Contains(r.Path)).ToList();
+                }
                 var judgement = PhaseTaskMatching.Judge(task, globbed);
                 var matched = judgement.Performing;
                 var taskRef = new PhaseTaskRef { Phase = phase.Id, Task = task.Name };

@@ -49,6 +49,6 @@ internal static class ProfileFit
     {
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddInclude(glob);
-        return paths.Any(p => BqxAudit.Inventory.GlobMatch.Matches(matcher, p));
+        return BqxAudit.Inventory.GlobMatch.Matching(matcher, paths).Count > 0;
     }
 }

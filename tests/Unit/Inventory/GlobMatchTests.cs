@@ -45,4 +45,39 @@ public class GlobMatchTests
         Assert.True(matcher.Matches("archive/x.sh"));
         Assert.False(matcher.Matches("rchive/e.py"));
     }
+
+    private static readonly string[] OddPaths =
+    {
+        "a//b.py", "./c.py", "scripts/./d.py", "scripts/../e.py", "back\\slash.py", "", "trailing/", "archive//x.sh",
+    };
+
+    [Theory]
+    [MemberData(nameof(Globs))]
+    public void Matching_ShouldSelectWhatMatchesSelectsPathByPath(string[] include, string[] exclude)
+    {
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddIncludePatterns(include);
+        matcher.AddExcludePatterns(exclude);
+        var all = Paths.Concat(OddPaths).ToArray();
+
+        var one = all.Where(matcher.Matches).Order(StringComparer.Ordinal).ToArray();
+        var batch = matcher.Matching(all).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(one, batch);
+        Assert.NotEmpty(batch);
+    }
+
+    [Fact]
+    public void Matching_ShouldAnswerInTheFormItWasAsked()
+    {
+        // The library names "a//b.py" as "a/b.py"; the answer is the caller's own string, or a lookup by it would miss.
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude("**/*.py");
+
+        var matched = matcher.Matching(new[] { "a//b.py", "c/d.py" });
+
+        Assert.Contains("a//b.py", matched);
+        Assert.Contains("c/d.py", matched);
+        Assert.Equal(2, matched.Count);
+    }
 }

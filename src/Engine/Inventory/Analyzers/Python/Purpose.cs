@@ -7,6 +7,10 @@ internal static partial class Purpose
 {
     private const int MaxLength = 240;
 
+    // Arrays made once: a character list written in the call is a new array each time (once per docstring line).
+    private static readonly char[] Rulers = { '#', '*', '=', '-', '~' };
+    private static readonly char[] SentenceTail = { '.', ':' };
+
     public static string? FromDocstring(string docstring) => FirstSentence(docstring.Split('\n'));
 
     /// <summary>The header comment's first sentence, skipping the shebang, coding and editor lines, rulers, and file-name lines.</summary>
@@ -41,7 +45,7 @@ internal static partial class Purpose
         var length = 0;
         foreach (var raw in lines)
         {
-            var line = raw.Trim().Trim('#', '*', '=', '-', '~').Trim();
+            var line = raw.Trim().Trim(Rulers).Trim();
             var empty = line.Length == 0 || Skippable(line);
             if (paragraph.Count == 0 && empty)
             {
@@ -73,7 +77,7 @@ internal static partial class Purpose
             text = text[..end];
         }
 
-        text = text.Trim().TrimEnd('.', ':').Trim();
+        text = text.Trim().TrimEnd(SentenceTail).Trim();
         if (text.Length > MaxLength)
         {
             text = text[..(MaxLength - 1)].TrimEnd() + "…";

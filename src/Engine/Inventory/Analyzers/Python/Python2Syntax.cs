@@ -29,7 +29,6 @@ internal static class Python2Syntax
             for (var i = line.First; i < line.End; i++)
             {
                 var token = src.Tokens[i];
-                var statementStart = i == line.First || (depth == 0 && (src.IsOp(i - 1, ';') || (compound && src.IsOp(i - 1, ':'))));
                 if (token.Kind == TokenKind.Op && token.Length == 1)
                 {
                     switch (src.Text[token.Start])
@@ -48,7 +47,10 @@ internal static class Python2Syntax
                     src.Problems.Add(new SyntaxProblem(token.Line, numberProblem));
                 }
 
-                if (!statementStart || token.Kind != TokenKind.Name)
+                // Only a name can start a Python 2 statement; the depth above is that before this token was counted,
+                // as a name leaves it unchanged.
+                if (token.Kind != TokenKind.Name
+                    || !(i == line.First || (depth == 0 && (src.IsOp(i - 1, ';') || (compound && src.IsOp(i - 1, ':'))))))
                 {
                     continue;
                 }

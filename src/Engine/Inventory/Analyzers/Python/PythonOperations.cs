@@ -33,6 +33,9 @@ internal sealed class PythonOperations
 
     private static readonly string[] SqlStarts = { "SELECT", "WITH", "CREATE", "INSERT", "MERGE", "ALTER", "DROP", "UPDATE", "DELETE", "TRUNCATE", "EXPORT", "DECLARE", "BEGIN" };
 
+    /// <summary>open()'s mode letters that write.</summary>
+    private static readonly char[] WriteModes = { 'w', 'a', 'x', '+' };
+
     private readonly TokenizedSource src;
     private readonly Token[] tk;
     private readonly string text;
@@ -454,7 +457,7 @@ internal sealed class PythonOperations
 
         var mode = args.FirstOrDefault(a => a.Keyword == "mode");
         var modeText = mode.Keyword is not null ? Literal(mode.Start, mode.End) : args.Count > 1 && args[1].Keyword is null ? Literal(args[1].Start, args[1].End) : "r";
-        var writes = modeText is not null && modeText.IndexOfAny(new[] { 'w', 'a', 'x', '+' }) >= 0;
+        var writes = modeText is not null && modeText.IndexOfAny(WriteModes) >= 0;
         LocalFile(writes ? OperationKind.WriteFile : OperationKind.ReadFile, i, $"open(…, '{modeText ?? "?"}')");
     }
 
