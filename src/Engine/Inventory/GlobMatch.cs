@@ -15,9 +15,11 @@ internal static class GlobMatch
     /// <summary>True when <paramref name="relativePath"/> (relative to the audited root, '/' separated) matches.</summary>
     public static bool Matches(this Matcher matcher, string relativePath) => matcher.Match(Root, Path.Combine(Root, relativePath)).HasMatches;
 
+    private const int ChunkSize = 1024;
+
     /// <summary>
     /// Those of <paramref name="relativePaths"/> that match, the same as <see cref="Matches"/> path by path, in one walk
-    /// of the matcher over all of them. Path by path, the matcher builds a directory tree and a context for each path:
+    /// of the matcher per 1,024 paths. Path by path, the matcher builds a directory tree and a context for each path:
     /// ~10 times the CPU and 6 times the allocation (the project's 1,400 files against the profile's selection).
     /// </summary>
     public static HashSet<string> Matching(this Matcher matcher, IEnumerable<string> relativePaths)
@@ -37,9 +39,11 @@ internal static class GlobMatch
             }
         }
 
-        if (plain.Count > 0)
+        // In chunks: one call over 20,000 paths holds its whole tree and answer at once (+33 MB peak on the synthetic
+        // benchmark); a path's answer depends only on the path, so any chunking answers the same.
+        foreach (var chunk in plain.Chunk(ChunkSize))
         {
-            foreach (var file in matcher.Match(Root, plain.Select(p => Path.Combine(Root, p))).Files)
+            foreach (var file in matcher.Match(Root, chunk.Select(p => Path.Combine(Root, p))).Files)
             {
                 if (!plain.Contains(file.Path))
                 {

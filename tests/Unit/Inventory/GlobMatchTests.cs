@@ -80,4 +80,21 @@ public class GlobMatchTests
         Assert.Contains("c/d.py", matched);
         Assert.Equal(2, matched.Count);
     }
+
+    [Fact]
+    public void Matching_ShouldAnswerTheSameAcrossChunks()
+    {
+        // More paths than one walk takes: every chunk is answered, and a path's answer does not depend on its neighbours.
+        var matcher = new Matcher(StringComparison.Ordinal);
+        matcher.AddInclude("**/*.py");
+        matcher.AddExclude("archive/**");
+        var paths = Enumerable.Range(0, 2500)
+            .Select(i => (i % 3) switch { 0 => $"archive/d{i % 7}/f{i}.py", 1 => $"src/d{i % 11}/f{i}.py", _ => $"src/d{i % 5}/f{i}.sh" })
+            .ToArray();
+
+        var matched = matcher.Matching(paths);
+
+        Assert.Equal(paths.Where(matcher.Matches).Order(StringComparer.Ordinal), matched.Order(StringComparer.Ordinal));
+        Assert.Equal(paths.Count(p => p.StartsWith("src/", StringComparison.Ordinal) && p.EndsWith(".py", StringComparison.Ordinal)), matched.Count);
+    }
 }
