@@ -157,50 +157,73 @@ internal sealed class GitHistory
     /// <summary>
     /// The records of <c>-z --raw</c> output: a header (any token that is not a raw entry: a commit's format line, or
     /// the commit id diff-tree prints) with null Path, or a raw entry's <c>:mode mode sha sha status</c> with its path.
+    /// The token is where it lies in <paramref name="text"/>: only headers are made strings (a raw entry's status is read
+    /// in place; there is one per file per commit).
     /// </summary>
-    private static IEnumerable<(string Token, string? Path)> Records(string text)
+    private static IEnumerable<(Range Token, string? Path)> Records(string text)
     {
         var pos = 0;
         while (pos < text.Length)
         {
-            var token = NextToken(text, ref pos).TrimStart('\n');
-            if (token.Length == 0)
+            var (start, end) = NextToken(text, ref pos);
+            while (start < end && text[start] == '\n')
+            {
+                start++;
+            }
+
+            if (start == end)
             {
                 continue;
             }
 
-            yield return token[0] == ':' ? (token, NextToken(text, ref pos)) : (token, null);
+            if (text[start] == ':')
+            {
+                var (pathStart, pathEnd) = NextToken(text, ref pos);
+                yield return (start..end, text[pathStart..pathEnd]);
+            }
+            else
+            {
+                yield return (start..end, null);
+            }
         }
     }
 
-    private static string NextToken(string text, ref int pos)
+    private static (int Start, int End) NextToken(string text, ref int pos)
     {
+        if (pos >= text.Length)
+        {
+            // A raw entry cut off before its path (output truncated at its cap): an empty path, not an exception.
+            pos = text.Length + 1;
+            return (text.Length, text.Length);
+        }
+
+        var start = pos;
         var end = text.IndexOf('\0', pos);
         if (end < 0)
         {
             end = text.Length;
         }
 
-        var token = text[pos..end];
         pos = end + 1;
-        return token;
+        return (start, end);
     }
 
     private void ParseLog(string text)
     {
         Commit? current = null;
-        foreach (var (token, path) in Records(text))
+        foreach (var (range, path) in Records(text))
         {
             if (path is not null)
             {
                 if (current is not null && current.ParentIds.Length <= 1)
                 {
-                    current.Diffs[0]![path] = Kind(token);
+                    current.Diffs[0]![path] = Kind(text.AsSpan(range));
                 }
 
                 continue;
             }
 
+            var token = text[range];
             var fields = token.TrimStart('\x1e').Split('\x1f');
             if (token[0] != '\x1e' || fields.Length < 3 || !DateTimeOffset.TryParse(fields[2].Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
@@ -230,13 +253,13 @@ internal sealed class GitHistory
     {
         var pair = -1;
         Dictionary<string, Change>? current = null;
-        foreach (var (token, path) in Records(text))
+        foreach (var (range, path) in Records(text))
         {
             if (path is not null)
             {
                 if (current is not null)
                 {
-                    current[path] = Kind(token);
+                    current[path] = Kind(text.AsSpan(range));
                 }
 
                 continue;
@@ -290,9 +313,12 @@ internal sealed class GitHistory
     }
 
     /// <summary><c>:100644 100755 abc abc M</c>: same blob, other mode → mode only.</summary>
-    private static Change Kind(string meta)
+    private static Change Kind(ReadOnlySpan<char> meta)
     {
-        var parts = meta[1..].Split(' ');
-        return parts.Length >= 4 && parts[2] == parts[3] && parts[0] != parts[1] ? Change.ModeOnly : Change.Content;
+        var fields = meta[1..];
+        Span<Range> parts = stackalloc Range[5];
+        var count = fields.Split(parts, ' ');
+        return count >= 4 && fields[parts[2]].SequenceEqual(fields[parts[3]]) && !fields[parts[0]].SequenceEqual(fields[parts[1]])
+            ? Change.ModeOnly : Change.Content;
     }
 }

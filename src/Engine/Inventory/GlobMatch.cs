@@ -43,7 +43,9 @@ internal static class GlobMatch
         // benchmark); a path's answer depends only on the path, so any chunking answers the same.
         foreach (var chunk in plain.Chunk(ChunkSize))
         {
-            foreach (var file in matcher.Match(Root, chunk.Select(p => Path.Combine(Root, p))).Files)
+            // An array: the library counts the paths before it walks them, which would build each string twice.
+            var full = Array.ConvertAll(chunk, p => Path.Combine(Root, p));
+            foreach (var file in matcher.Match(Root, full).Files)
             {
                 if (!plain.Contains(file.Path))
                 {

@@ -9,10 +9,10 @@ namespace BqxAudit.Inventory.Analyzers.Python;
 /// </summary>
 internal static class Python2Syntax
 {
-    private static readonly HashSet<string> Compound = new(StringComparer.Ordinal)
-    {
-        "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "def", "class", "async",
-    };
+    /// <summary>The keywords of a compound statement's header, after whose colon a statement may follow on the same line.
+    /// A pattern over the token's text, not a set of strings: this runs for every logical line.</summary>
+    private static bool Compound(ReadOnlySpan<char> word) =>
+        word is "if" or "elif" or "else" or "for" or "while" or "try" or "except" or "finally" or "with" or "def" or "class" or "async";
 
     /// <summary>Names after <c>print</c> that still make a Python 3 expression (<c>print if x else y</c>, <c>print in seen</c>).</summary>
     private static readonly HashSet<string> ExpressionWords = new(StringComparer.Ordinal)
@@ -24,7 +24,7 @@ internal static class Python2Syntax
     {
         foreach (var line in src.Lines)
         {
-            var compound = src.IsName(line.First) && Compound.Contains(src.String(line.First));
+            var compound = src.IsName(line.First) && Compound(src.TextOf(line.First));
             var depth = 0;
             for (var i = line.First; i < line.End; i++)
             {

@@ -202,7 +202,7 @@ internal sealed class PythonOperations
             if (tk[j].Kind == TokenKind.String)
             {
                 parts.Add((j, sb.Length));
-                sb.Append(Content(j));
+                sb.Append(ContentSpan(j));
                 last = j;
                 continue;
             }
@@ -370,7 +370,7 @@ internal sealed class PythonOperations
     {
         var afterDot = i > 0 && src.IsOp(i - 1, '.');
         var call = src.IsOp(i + 1, '(');
-        var name = src.String(i);
+        var name = src.TextOf(i); // compared, not kept: a string per name token was this pass's largest allocation
         var line = tk[i].Line;
         if (afterDot && !call)
         {
@@ -389,7 +389,7 @@ internal sealed class PythonOperations
 
         if (!call)
         {
-            if (name == "view_query" && src.IsOp(i + 1, '=') && openOf[i] >= 0 && bigQueryImported)
+            if (name is "view_query" && src.IsOp(i + 1, '=') && openOf[i] >= 0 && bigQueryImported)
             {
                 Add(OperationKind.CreateView, line, "client", "view_query=…", null);
             }
@@ -423,7 +423,7 @@ internal sealed class PythonOperations
             return;
         }
 
-        if (!afterDot && name == "open" || afterDot && name == "open" && src.IsName(i - 2, "io"))
+        if (!afterDot && name is "open" || afterDot && name is "open" && src.IsName(i - 2, "io"))
         {
             Open(i);
             return;
@@ -441,7 +441,7 @@ internal sealed class PythonOperations
             return;
         }
 
-        if (name == "FileHandler")
+        if (name is "FileHandler")
         {
             LocalFile(OperationKind.WriteFile, i, "logging.FileHandler(…)");
         }
@@ -476,7 +476,7 @@ internal sealed class PythonOperations
     private void BqList(int open)
     {
         var first = open + 1;
-        if (first >= src.Count || tk[first].Kind != TokenKind.String || Content(first) != "bq" || !src.IsOp(first + 1, ','))
+        if (first >= src.Count || tk[first].Kind != TokenKind.String || ContentSpan(first) is not "bq" || !src.IsOp(first + 1, ','))
         {
             return;
         }
