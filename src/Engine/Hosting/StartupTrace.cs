@@ -5,8 +5,8 @@ namespace BqxAudit.Hosting;
 /// <summary>
 /// A timeline of one run for whoever measures it: with <c>BQXAUDIT_TRACE_TIMINGS=1</c> each mark writes
 /// <c>[bqx-trace] 123.4 ms (+5.6) jit 812 methods 210 ms  what</c> to standard error (time since the
-/// process started, methods the JIT compiled so far and its time, garbage collections of generations 0/1/2 so far and their pauses). Off by default; a mark then costs one
-/// static field read.
+/// process started, methods the JIT compiled so far and its time, garbage collections of generations 0/1/2 so far
+/// and their pauses). Off by default; a mark then costs one static field read.
 /// </summary>
 public static class StartupTrace
 {

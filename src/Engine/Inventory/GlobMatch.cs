@@ -2,7 +2,7 @@ using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace BqxAudit.Inventory;
 
-/// <summary>Matching one root-relative path against a glob <see cref="Matcher"/>.</summary>
+/// <summary>Matching root-relative paths against a glob <see cref="Matcher"/>: one path, or many in one walk.</summary>
 internal static class GlobMatch
 {
     // Matcher.Match(path) makes the path absolute against the process's current directory: a getcwd call for every
@@ -58,12 +58,9 @@ internal static class GlobMatch
         }
 
         // The matcher answers with normalized paths ("a//b" as "a/b"): a path it would rewrite is asked on its own.
-        foreach (var path in odd ?? Enumerable.Empty<string>())
+        if (odd is not null)
         {
-            if (matcher.Matches(path))
-            {
-                matched.Add(path);
-            }
+            matched.UnionWith(PathByPath(matcher, odd));
         }
 
         return matched;

@@ -21,13 +21,19 @@ public class GlobMatchTests
         new object[] { new[] { "archive/**" }, Array.Empty<string>() },
     };
 
-    [Theory]
-    [MemberData(nameof(Globs))]
-    public void Matches_ShouldAgreeWithTheLibrarysMatchOfTheSamePath(string[] include, string[] exclude)
+    private static Matcher Matcher(string[] include, string[] exclude)
     {
         var matcher = new Matcher(StringComparison.Ordinal);
         matcher.AddIncludePatterns(include);
         matcher.AddExcludePatterns(exclude);
+        return matcher;
+    }
+
+    [Theory]
+    [MemberData(nameof(Globs))]
+    public void Matches_ShouldAgreeWithTheLibrarysMatchOfTheSamePath(string[] include, string[] exclude)
+    {
+        var matcher = Matcher(include, exclude);
 
         foreach (var path in Paths)
         {
@@ -55,9 +61,7 @@ public class GlobMatchTests
     [MemberData(nameof(Globs))]
     public void Matching_ShouldSelectWhatMatchesSelectsPathByPath(string[] include, string[] exclude)
     {
-        var matcher = new Matcher(StringComparison.Ordinal);
-        matcher.AddIncludePatterns(include);
-        matcher.AddExcludePatterns(exclude);
+        var matcher = Matcher(include, exclude);
         var all = Paths.Concat(OddPaths).ToArray();
 
         var one = all.Where(matcher.Matches).Order(StringComparer.Ordinal).ToArray();
