@@ -57,7 +57,14 @@ public sealed class InventoryService
 
         // The history and the modified files do not depend on the analysis: git reads them meanwhile.
         var git = discovery.Git;
-        var gitFacts = git is null ? null : Task.Run(() => (History: git.ReadHistory(cancel), Modified: git.ModifiedFiles(cancel), Head: git.HeadCommit(cancel)), cancel);
+        var gitFacts = git is null ? null : Task.Run(() =>
+        {
+            var history = git.ReadHistory(cancel);
+            StartupTrace.Mark("git: history read");
+            var modified = git.ModifiedFiles(cancel);
+            StartupTrace.Mark("git: modified files listed");
+            return (History: history, Modified: modified, Head: git.HeadCommit(cancel));
+        }, cancel);
         var inventory = options.Profile.Inventory;
         var include = options.Include is { Count: > 0 } ? options.Include : inventory.Include;
         var exclude = inventory.Exclude.Concat(options.Exclude ?? Array.Empty<string>()).ToArray();
@@ -139,6 +146,7 @@ public sealed class InventoryService
         StartupTrace.Mark("inventory: cross-file checks");
         ApplyCategories(records, inventory.Categories);
         var facts = gitFacts?.GetAwaiter().GetResult();
+        StartupTrace.Mark("inventory: git facts awaited");
         ApplyDates(records, discovery, facts?.History, facts?.Modified);
         StartupTrace.Mark("inventory: dates");
         var missing = PhaseTasks(records, options.Profile);

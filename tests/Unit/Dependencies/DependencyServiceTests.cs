@@ -205,6 +205,72 @@ public class DependencyServiceTests
     }
 
     [Fact]
+    public void ProbeAll_WhenTheSdkHoldsItsVersionFiles_ShouldReadThemWithoutRunningGcloud()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempDir();
+        var bin = Path.Combine(dir.Path, "sdk", "bin");
+        var ran = Path.Combine(dir.Path, "ran.txt");
+        dir.Write("sdk/bin/gcloud", $"#!/bin/sh\necho gcloud >> '{ran}'\necho 'Google Cloud SDK 1.0.0'\n");
+        dir.Write("sdk/bin/bq", "#!/bin/sh\nexit 1\n");
+        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nexit 1\n");
+        dir.Write("sdk/lib/googlecloudsdk/core/config.json", "{ \"project_name\": \"Google Cloud SDK\", \"version\": \"528.0.0\" }\n");
+        dir.Write("sdk/platform/bq/VERSION", "2.1.18\n");
+        dir.Write("sdk/platform/gsutil/VERSION", "5.34\n");
+        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
+        {
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
+
+        Assert.False(File.Exists(ran));
+        Assert.Equal("Google Cloud SDK 528.0.0", found["gcloud"].Version);
+        Assert.Contains(Path.Combine("lib", "googlecloudsdk", "core", "config.json"), found["gcloud"].Detail);
+        Assert.Equal("bq 2.1.18", found["bq"].Version);
+        Assert.Equal("gsutil 5.34", found["gsutil"].Version);
+    }
+
+    [Theory]
+    [InlineData("{ \"version\": \"528.0.0\" }", null)] // gsutil's VERSION missing
+    [InlineData("{ \"version\": 528 }", "5.34")]
+    [InlineData("[ \"528.0.0\" ]", "5.34")]
+    [InlineData("{ \"version\": \"$(rm -rf ~)\" }", "5.34")]
+    [InlineData("{ \"version\": ", "5.34")]
+    public void ProbeAll_WhenAnSdkVersionFileIsMissingOrOdd_ShouldRunGcloudInstead(string config, string? gsutilVersion)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempDir();
+        var bin = Path.Combine(dir.Path, "sdk", "bin");
+        dir.Write("sdk/bin/gcloud", "#!/bin/sh\nprintf 'Google Cloud SDK 999.0.0\\nbq 9.9\\ngsutil 9.8\\n'\n");
+        dir.Write("sdk/bin/bq", "#!/bin/sh\nexit 1\n");
+        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nexit 1\n");
+        dir.Write("sdk/lib/googlecloudsdk/core/config.json", config);
+        dir.Write("sdk/platform/bq/VERSION", "2.1.18\n");
+        if (gsutilVersion is not null)
+        {
+            dir.Write("sdk/platform/gsutil/VERSION", gsutilVersion);
+        }
+
+        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
+        {
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
+
+        Assert.Equal(("Google Cloud SDK 999.0.0", "bq 9.9", "gsutil 9.8"), (found["gcloud"].Version, found["bq"].Version, found["gsutil"].Version));
+    }
+
+    [Fact]
     public void Analyze_WhenSecretCommitted_ShouldReportItExposedWithoutTheValue()
     {
         using var dir = new TempDir();
