@@ -7,6 +7,7 @@
 #   bash benchmarks/run.sh inventory  # one (inventory, infra, audit)
 #   bash benchmarks/run.sh infra
 #   bash benchmarks/run.sh DIR [DIR...]  # side by side on any folders: scripts vs cloc --quiet, and the whole audit
+#   BQX_BENCH_CLI=dotnet bash benchmarks/run.sh ...  # the framework-dependent CLI instead of the native one
 #
 # Targets (2 cores): inventory of the 20,000-file synthetic repository <= 15 s and <= 400 MB;
 # inventory of the example <= 1 s; the full infrastructure check of the embedded profile against the
@@ -18,8 +19,16 @@ mkdir -p "$work"
 which=${1:-all}
 if [ -d "$which" ]; then which=compare; fi
 
+# The CLI measured: the native one (tools/publish-native.sh, NativeAOT; needs clang) unless BQX_BENCH_CLI=dotnet, which
+# measures the framework-dependent Release build (dotnet bqx-audit.dll). The side-by-side table has a row of each.
 dotnet build src/Cli -c Release --nologo -v q >/dev/null
-cli=(dotnet src/Cli/bin/Release/net8.0/bqx-audit.dll)
+dotnet_cli=(dotnet src/Cli/bin/Release/net8.0/bqx-audit.dll)
+if [ "${BQX_BENCH_CLI:-native}" = dotnet ]; then
+  cli=("${dotnet_cli[@]}")
+else
+  cli=("$(bash tools/publish-native.sh "$work/native")")
+fi
+echo "CLI measured: ${cli[*]}"
 
 peak() { # prints the peak resident set of a command in MB
   /usr/bin/time -v "$@" >/dev/null 2>"$work/time.txt" || true
@@ -65,7 +74,8 @@ if [ "$which" = all ] || [ "$which" = infra ]; then
     fi
     hyperfine --warmup 1 --runs 10 --export-markdown "$work/infra${fault:+-throttled}.md" "${cli[*]} ${run[*]}"
     echo "peak memory: $(peak "${cli[@]}" "${run[@]}")"
-    kill "$serve" && wait "$serve" || true
+    kill "$serve" 2>/dev/null || true
+    wait "$serve" 2>/dev/null || true
     trap - EXIT
     unset BQXAUDIT_GCP_ENDPOINT
     tail -n 1 "$infra/serve.log"
@@ -101,6 +111,8 @@ if [ "$which" = compare ]; then
       --prepare "true" -n "scripts (ShellCheck cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} scripts $dir" \
       --prepare "true" -n "cloc --quiet" "cloc --quiet $dir" \
       --prepare "rm -rf $out" -n "audit --offline (cache warm)" "env XDG_CACHE_HOME=$cache ${cli[*]} audit $dir --offline --out $out" \
+      --prepare "true" -n "dotnet bqx-audit.dll scripts (cache warm)" "env XDG_CACHE_HOME=$cache ${dotnet_cli[*]} scripts $dir" \
+      --prepare "rm -rf $out" -n "dotnet bqx-audit.dll audit --offline (cache warm)" "env XDG_CACHE_HOME=$cache ${dotnet_cli[*]} audit $dir --offline --out $out" \
       >/dev/null
     rm -rf "$out"
     mem=$(peak env XDG_CACHE_HOME="$cache" "${cli[@]}" audit "$dir" --offline --out "$out")
@@ -108,7 +120,7 @@ if [ "$which" = compare ]; then
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 for name, r in results.items():
-    print("\t".join([sys.argv[2], name, f'{r["median"]:.2f}', f'{r["user"] + r["system"]:.2f}', sys.argv[3] if name.startswith("audit") else ""]))
+    print("\t".join([sys.argv[2], name, f'{r["median"]:.2f}', f'{r["user"] + r["system"]:.2f}', sys.argv[3] if name.startswith("audit") else ""]))  # the peak is the measured CLI's audit
 PY
   done
   python3 - "$rows" <<'PY'
@@ -120,7 +132,7 @@ for folder in dict.fromkeys(r[0] for r in rows):
     mine = [r for r in rows if r[0] == folder]
     cloc = next(float(r[2]) for r in mine if r[1] == "cloc --quiet")
     for _, name, wall, cpu, mem in mine:
-        ratio = "" if name == "cloc --quiet" or name.startswith("audit") else f"{float(wall) / cloc:.2f} (1/{cloc / float(wall):.1f})"
+        ratio = "" if name == "cloc --quiet" or "audit" in name else f"{float(wall) / cloc:.2f} (1/{cloc / float(wall):.1f})"
         print(f"| {folder} | `{name}` | {wall} | {cpu} | {ratio} | {mem} |")
 PY
 fi

@@ -6,7 +6,8 @@
 # module (with its generated help), runs every xunit test (engine, CLI, fake-GCP, hostile inputs,
 # the load context and model conventions), then the Pester suite in pwsh against the staged module:
 # cmdlets, help, views, completion, round trips, and the PowerShell parser over every .ps1/.psd1 of
-# the repository. Benchmarks are not run.
+# the repository; then publishes the native CLI (tools/publish-native.sh) and checks that it answers exactly as the
+# framework-dependent one on every command (tests/native/run.sh). Benchmarks are not run.
 # Ends with one line "N passed, M failed" for the whole run; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,9 +19,11 @@ mkdir -p "$results"
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-step "system packages the tests need (ShellCheck, Chromium, GNU time)"
+step "system packages the tests need (ShellCheck, Chromium, GNU time, clang and zlib for the native CLI)"
 need=()
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/bin/time ] || need+=(time)
 if [ "${#need[@]}" -gt 0 ]; then
@@ -63,6 +66,23 @@ if [ -n "$line" ]; then
   passed=$(( passed + $2 )); failed=$(( failed + $3 )); skipped=$(( skipped + $4 ))
 else
   echo "FAILED: the Pester run printed no result line" >&2
+  failed=$(( failed + 1 ))
+fi
+
+step "native CLI (NativeAOT publish, then the same answers as the framework-dependent CLI)"
+native_log="$results/native.log"
+if native=$(bash tools/publish-native.sh out/native); then
+  bash tests/native/run.sh "$native" "src/Cli/bin/$configuration/net8.0/bqx-audit.dll" 2>&1 | tee "$native_log"
+  line=$(grep '^NATIVE ' "$native_log" | tail -n 1)
+  if [ -n "$line" ]; then
+    set -- $line
+    passed=$(( passed + $2 )); failed=$(( failed + $3 ))
+  else
+    echo "FAILED: the native CLI comparison printed no result line" >&2
+    failed=$(( failed + 1 ))
+  fi
+else
+  echo "FAILED: the native CLI did not publish (tools/publish-native.sh)" >&2
   failed=$(( failed + 1 ))
 fi
 

@@ -95,10 +95,13 @@ public static class ProfileSchema
     {
         w.WriteString("type", "object");
         var keys = ProfileBinder.KeysOf(type);
+        // Declaration order: the metadata token where the runtime keeps one, else the order reflection lists the
+        // properties in (the native CLI keeps no tokens; it lists them in declaration order).
         var ordered = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Name: ProfileBinder.CamelCase(p.Name), Property: p))
+            .Select((p, i) => (Name: ProfileBinder.CamelCase(p.Name), Property: p, Order: p.HasMetadataToken() ? p.MetadataToken : i))
             .Where(p => keys.ContainsKey(p.Name))
-            .OrderBy(p => p.Property.MetadataToken)
+            .OrderBy(p => p.Order)
+            .Select(p => (p.Name, p.Property))
             .ToList();
         var required = ordered.Where(p => p.Property.GetCustomAttribute<ProfileKeyAttribute>()?.Required == true).Select(p => p.Name).ToList();
         if (required.Count > 0)

@@ -20,6 +20,23 @@ namespace BqxAudit.Serialization;
 [JsonSerializable(typeof(NamingSummary))]
 [JsonSerializable(typeof(RenamePlanItem))]
 [JsonSerializable(typeof(PhaseReadiness))]
+// The shapes InfraCheck.Details holds as object values: serialized by their run-time type, which reflection
+// would build a converter for at run time (the native CLI has no code for a generic over a value type, such as
+// SortedDictionary<string, int>; tests/native/run.sh compares its output with this build's).
+[JsonSerializable(typeof(SortedDictionary<string, int>))]
+[JsonSerializable(typeof(SortedDictionary<string, object>))]
+[JsonSerializable(typeof(Dictionary<string, object>))]
+[JsonSerializable(typeof(List<Dictionary<string, object>>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(List<double>))]
+[JsonSerializable(typeof(List<long>))]
+[JsonSerializable(typeof(List<int>))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(DateTimeOffset))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(double))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class ModelJsonContext : JsonSerializerContext
 {
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BqxAudit.Checks.Infrastructure;
 using BqxAudit.Cloud;
 using BqxAudit.Configuration;
 using BqxAudit.Hosting;
 using BqxAudit.Model;
+using BqxAudit.Serialization;
 using BqxAudit.Tests.FakeGcp;
 using BqxAudit.Tests.Support;
 
@@ -143,7 +145,7 @@ public static class CloudTestKit
         string? credentialPath = null, IAuditHost? host = null, GcpHttpOptions? http = null, int throttle = 8, Func<string, string?>? environment = null,
         bool probeWrite = false)
     {
-        return new InfrastructureService(host ?? NullHost.Instance).Run(new InfrastructureOptions
+        return CompiledJson(new InfrastructureService(host ?? NullHost.Instance).Run(new InfrastructureOptions
         {
             ProbeWrite = probeWrite,
             Clock = new FixedClock(Now),
@@ -155,7 +157,29 @@ public static class CloudTestKit
             Http = http ?? Fast(),
             ThrottleLimit = throttle,
             Scripts = Array.Empty<ScriptRecord>(),
-        });
+        }));
+    }
+
+    /// <summary>JSON options that know only the compiled metadata (no reflection fallback): what the native CLI can write.</summary>
+    private static readonly JsonSerializerOptions CompiledOnly = new(JsonOutput.Options) { TypeInfoResolver = ModelJsonContext.Default };
+
+    /// <summary>
+    /// Returns <paramref name="checks"/> after writing them as JSON from compiled metadata alone: every shape a check
+    /// puts in Details must be in ModelJsonContext, or the native CLI (which cannot build a serializer for a generic
+    /// over a value type at run time) fails where this build does not. Every test that runs the checks here checks it.
+    /// </summary>
+    public static IReadOnlyList<InfraCheck> CompiledJson(IReadOnlyList<InfraCheck> checks)
+    {
+        try
+        {
+            _ = JsonSerializer.Serialize(checks, CompiledOnly);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new Xunit.Sdk.XunitException($"a Details value has no compiled JSON metadata (add its type to ModelJsonContext): {e.Message}");
+        }
+
+        return checks;
     }
 
     public static string Describe(IEnumerable<InfraCheck> checks) =>
