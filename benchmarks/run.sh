@@ -8,6 +8,7 @@
 #   bash benchmarks/run.sh infra
 #   bash benchmarks/run.sh DIR [DIR...]  # side by side on any folders: scripts vs cloc --quiet, and the whole audit
 #   BQX_BENCH_CLI=dotnet bash benchmarks/run.sh ...  # the framework-dependent CLI instead of the native one
+#   BQX_BENCH_CLI=out/native/bqx-audit bash benchmarks/run.sh ...  # a native CLI already published
 #
 # Targets (2 cores): inventory of the 20,000-file synthetic repository <= 15 s and <= 400 MB;
 # inventory of the example <= 1 s; the full infrastructure check of the embedded profile against the
@@ -25,6 +26,8 @@ dotnet build src/Cli -c Release --nologo -v q >/dev/null
 dotnet_cli=(dotnet src/Cli/bin/Release/net8.0/bqx-audit.dll)
 if [ "${BQX_BENCH_CLI:-native}" = dotnet ]; then
   cli=("${dotnet_cli[@]}")
+elif [ -x "${BQX_BENCH_CLI:-}" ] && [ -f "$BQX_BENCH_CLI" ]; then
+  cli=("$(realpath "$BQX_BENCH_CLI")") # a native CLI published before (the publish takes minutes)
 else
   cli=("$(bash tools/publish-native.sh "$work/native")")
 fi

@@ -272,6 +272,11 @@ public sealed class GcpSession : IDisposable
                 {
                     message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
                     status = (int)response.StatusCode;
+                    if (BqxAudit.Hosting.StartupTrace.Enabled)
+                    {
+                        BqxAudit.Hosting.StartupTrace.Mark($"cloud: {method.Id} {status} headers");
+                    }
+
                     var bytes = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
