@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BqxAudit.Checks.Infrastructure;
+using BqxAudit.Cloud;
 using BqxAudit.Model;
 using BqxAudit.Serialization;
 
@@ -27,14 +28,22 @@ internal sealed class InfraCommand
         {
             var host = new CliHost(app.Error, parse.GetValue(common.Verbose), cancellation);
             var root = parse.GetValue(common.Path) ?? ".";
+            var offline = parse.GetValue(common.Offline);
+            var credentials = parse.GetValue(common.Credentials);
+            var http = common.Http(parse);
+            Func<string, string?> environment = Environment.GetEnvironmentVariable;
+            // The token round trip starts now, on another thread, while the profile loads.
+            var early = offline ? null : GcpEarlyCredential.Start(credentials, environment, http);
             var checks = new InfrastructureService(host).Run(new InfrastructureOptions
             {
                 Root = root,
                 Profile = common.LoadProfile(parse),
                 Kinds = parse.GetValue(check),
-                Offline = parse.GetValue(common.Offline),
-                CredentialPath = parse.GetValue(common.Credentials),
-                Http = common.Http(parse),
+                Offline = offline,
+                CredentialPath = credentials,
+                Environment = environment,
+                Http = http,
+                EarlyCredential = early,
                 ProbeWrite = parse.GetValue(probeWrite),
             });
             if (parse.GetValue(quiet))

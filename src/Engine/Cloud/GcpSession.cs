@@ -27,6 +27,74 @@ public sealed class GcpSessionOptions
     public GcpHttpOptions Http { get; init; } = GcpHttpOptions.Default;
 
     public IAuditHost Host { get; init; } = NullHost.Instance;
+
+    /// <summary>A key file read and its token asked for before the session (<see cref="GcpEarlyCredential"/>); used when it was started with this session's credential path, environment and HTTP options.</summary>
+    public GcpEarlyCredential? Early { get; init; }
+}
+
+/// <summary>
+/// The key file read, and its token asked for, on another thread while the run loads its profile: the token round trip
+/// is the first link of a cloud run's longest chain (the tables.list pages follow it), and neither reading the key file
+/// nor the token exchange needs the profile (the token goes to the key file's token_uri). A session created with the
+/// same credential path, environment and HTTP options takes it over (<see cref="GcpSessionOptions.Early"/>); any other
+/// session, or a second one, starts its own. A key file that cannot be used is reported when the session is created,
+/// after the profile's errors, as without it.
+/// </summary>
+public sealed class GcpEarlyCredential
+{
+    private readonly Task<(GcpCredentialResolver Resolver, CredentialLookup KeyFile, CloudDeadline Deadline, bool Owned)> started;
+    private int taken;
+
+    private GcpEarlyCredential(string? credentialPath, Func<string, string?> environment, GcpHttpOptions http)
+    {
+        CredentialPath = credentialPath;
+        Environment = environment;
+        Http = http;
+        started = Task.Run(() =>
+        {
+            var deadline = http.DeadlineForSession(out var owned);
+            var resolver = new GcpCredentialResolver(environment, http, deadline);
+            try
+            {
+                var keyFile = resolver.LoadKeyFile(credentialPath);
+                StartupTrace.Mark("cloud: key file (early)");
+                keyFile.Credential?.StartWarmUp(new Uri(GcpApi.BigQuery.DefaultRootUrl).AbsoluteUri, deadline.Token);
+                return (resolver, keyFile, deadline, owned);
+            }
+            catch
+            {
+                if (owned)
+                {
+                    deadline.Dispose();
+                }
+
+                throw;
+            }
+        });
+        started.ObserveFaults();
+    }
+
+    public string? CredentialPath { get; }
+
+    public Func<string, string?> Environment { get; }
+
+    public GcpHttpOptions Http { get; }
+
+    /// <summary>Starts reading the key file (<paramref name="credentialPath"/> or GOOGLE_APPLICATION_CREDENTIALS) and, when there is one, its token request.</summary>
+    public static GcpEarlyCredential Start(string? credentialPath, Func<string, string?> environment, GcpHttpOptions http) =>
+        new(credentialPath, environment, http);
+
+    /// <summary>What was read, for the first session created with the same inputs; null for any other (it reads its own).</summary>
+    internal (GcpCredentialResolver Resolver, CredentialLookup KeyFile, CloudDeadline Deadline, bool Owned)? TakeFor(GcpSessionOptions options)
+    {
+        if (options.CredentialPath != CredentialPath || !ReferenceEquals(options.Environment, Environment) || !ReferenceEquals(options.Http, Http)
+            || Interlocked.Exchange(ref taken, 1) != 0)
+        {
+            return null;
+        }
+
+        return started.GetAwaiter().GetResult(); // rethrows the key file's BqxException
+    }
 }
 
 /// <summary>One call as it happened, for evidence: verb, method id, final status, attempts, time.</summary>
@@ -155,6 +223,11 @@ public sealed class GcpSession : IDisposable
     public static GcpSession Create(GcpSessionOptions options)
     {
         var endpoints = GcpEndpoints.Resolve(options.Endpoints, options.Environment, options.ProfileSource);
+        if (options.Early?.TakeFor(options) is { } early)
+        {
+            return new GcpSession(endpoints, early.Resolver, early.KeyFile, options.Http, options.Host, early.Deadline) { ownsDeadline = early.Owned };
+        }
+
         var deadline = options.Http.DeadlineForSession(out var owned);
         try
         {

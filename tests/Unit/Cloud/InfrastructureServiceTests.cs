@@ -112,6 +112,74 @@ public class InfrastructureServiceTests
     }
 
     [Fact]
+    public async Task Run_WithAnEarlyCredential_ShouldAskForTheTokenBeforeThePlanAndOnlyOnce()
+    {
+        await using var server = await StartDefaultAsync();
+        server.Auth.RequireToken = true;
+        using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount());
+        var environment = AtFake(server, home.Path);
+        var http = Fast();
+
+        var early = GcpEarlyCredential.Start(key, environment, http);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (server.Log.Count(FakeRoutes.TokenRoute) == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10); // the token is asked for with no session and no profile yet
+        }
+
+        Assert.Equal(1, server.Log.Count(FakeRoutes.TokenRoute));
+        var checks = CompiledJson(new InfrastructureService(NullHost.Instance).Run(new InfrastructureOptions
+        {
+            Clock = new FixedClock(Now),
+            Root = home.Path,
+            Profile = DefaultProfile(),
+            Kinds = new[] { InfraCheckKind.Project, InfraCheckKind.Permission },
+            CredentialPath = key,
+            Environment = environment,
+            Http = http,
+            EarlyCredential = early,
+            Scripts = Array.Empty<ScriptRecord>(),
+        }));
+
+        Assert.True(checks.All(c => c.Status == InfraCheckStatus.Ready), Describe(checks));
+        Assert.Equal(1, server.Log.Count(FakeRoutes.TokenRoute));
+        Assert.All(server.Log.ApiRequests, e => Assert.True(e.HadAuthorization, e.ToString()));
+    }
+
+    [Fact]
+    public async Task Create_WithAnEarlyCredentialForAnUnusableKeyFile_ShouldFailWhereTheSessionIsCreated()
+    {
+        await using var server = await StartDefaultAsync();
+        using var home = new TempDir();
+        var key = home.Write("broken.json", "{ \"type\": \"service_account\", \"private_key\": \"not a key\" }");
+        var environment = AtFake(server, home.Path);
+        var http = Fast();
+
+        var early = GcpEarlyCredential.Start(key, environment, http); // does not throw: the profile's errors come first
+
+        var error = Assert.Throws<BqxException>(() => GcpSession.Create(new GcpSessionOptions { CredentialPath = key, Environment = environment, Http = http, Early = early }));
+        Assert.Equal(ErrorIds.InputInvalid, error.Error.ErrorId);
+        Assert.Contains("credentials file", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Log.Count(FakeRoutes.TokenRoute));
+    }
+
+    [Fact]
+    public async Task Create_WithAnEarlyCredentialStartedForOtherOptions_ShouldReadItsOwn()
+    {
+        await using var server = await StartDefaultAsync();
+        using var home = new TempDir();
+        var key = server.WriteKeyFile(home.Path, server.Auth.CreateServiceAccount());
+        var environment = AtFake(server, home.Path);
+        var broken = home.Write("broken.json", "{}");
+
+        var early = GcpEarlyCredential.Start(broken, environment, Fast()); // another key file: not taken over
+
+        using var session = GcpSession.Create(new GcpSessionOptions { CredentialPath = key, Environment = environment, Http = Fast(), Early = early });
+        Assert.NotNull(session.KeyFile);
+    }
+
+    [Fact]
     public async Task Run_WhenTheTokenEndpointRejectsTheKey_ShouldReportNotVerifiedWithTheLoginRemedy()
     {
         await using var server = await StartDefaultAsync();

@@ -33,6 +33,9 @@ public sealed class InfrastructureOptions
 
     public GcpHttpOptions Http { get; init; } = GcpHttpOptions.Default;
 
+    /// <summary>The key file read and its token asked for while the profile loaded (the CLI's infra command); see <see cref="GcpEarlyCredential"/>.</summary>
+    public GcpEarlyCredential? EarlyCredential { get; init; }
+
     /// <summary>The inventory to read implied APIs from; when null and Api checks run, the root is inventoried.</summary>
     public IReadOnlyList<ScriptRecord>? Scripts { get; init; }
 
@@ -110,6 +113,7 @@ public sealed class InfrastructureService
                 Environment = options.Environment,
                 Http = options.Http,
                 Host = host,
+                Early = options.EarlyCredential,
             });
         }
 
