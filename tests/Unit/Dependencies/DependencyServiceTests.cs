@@ -179,6 +179,20 @@ public class DependencyServiceTests
         Assert.Contains("its version was not asked", located.Detail);
     }
 
+    /// <summary>A Google Cloud SDK folder with these three programs in its bin/ (executable); returns that bin/.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string FakeSdk(TempDir dir, string gcloud, string bq, string gsutil)
+    {
+        var bin = Path.Combine(dir.Path, "sdk", "bin");
+        foreach (var (tool, script) in new[] { ("gcloud", gcloud), ("bq", bq), ("gsutil", gsutil) })
+        {
+            dir.Write($"sdk/bin/{tool}", script);
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        }
+
+        return bin;
+    }
+
     [Fact]
     public void ProbeAll_WhenBqAndGsutilLiveInGcloudsSdk_ShouldTakeTheirVersionsFromOneGcloudRun()
     {
@@ -188,14 +202,8 @@ public class DependencyServiceTests
         }
 
         using var dir = new TempDir();
-        var bin = Path.Combine(dir.Path, "sdk", "bin");
-        dir.Write("sdk/bin/gcloud", "#!/bin/sh\nprintf 'Google Cloud SDK 528.0.0\\nbq 2.1.18\\ncore 2025.06.20\\ngsutil 5.34\\n'\n");
-        dir.Write("sdk/bin/bq", "#!/bin/sh\necho 'FATAL Flags parsing error: Unknown command line flag version' >&2\nexit 1\n");
-        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nsleep 30\n");
-        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
-        {
-            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        }
+        var bin = FakeSdk(dir, "#!/bin/sh\nprintf 'Google Cloud SDK 528.0.0\\nbq 2.1.18\\ncore 2025.06.20\\ngsutil 5.34\\n'\n",
+            "#!/bin/sh\necho 'FATAL Flags parsing error: Unknown command line flag version' >&2\nexit 1\n", "#!/bin/sh\nsleep 30\n");
 
         var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
 
@@ -213,18 +221,11 @@ public class DependencyServiceTests
         }
 
         using var dir = new TempDir();
-        var bin = Path.Combine(dir.Path, "sdk", "bin");
         var ran = Path.Combine(dir.Path, "ran.txt");
-        dir.Write("sdk/bin/gcloud", $"#!/bin/sh\necho gcloud >> '{ran}'\necho 'Google Cloud SDK 1.0.0'\n");
-        dir.Write("sdk/bin/bq", "#!/bin/sh\nexit 1\n");
-        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nexit 1\n");
+        var bin = FakeSdk(dir, $"#!/bin/sh\necho gcloud >> '{ran}'\necho 'Google Cloud SDK 1.0.0'\n", "#!/bin/sh\nexit 1\n", "#!/bin/sh\nexit 1\n");
         dir.Write("sdk/lib/googlecloudsdk/core/config.json", "{ \"project_name\": \"Google Cloud SDK\", \"version\": \"528.0.0\" }\n");
         dir.Write("sdk/platform/bq/VERSION", "2.1.18\n");
         dir.Write("sdk/platform/gsutil/VERSION", "5.34\n");
-        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
-        {
-            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        }
 
         var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
 
@@ -249,20 +250,12 @@ public class DependencyServiceTests
         }
 
         using var dir = new TempDir();
-        var bin = Path.Combine(dir.Path, "sdk", "bin");
-        dir.Write("sdk/bin/gcloud", "#!/bin/sh\nprintf 'Google Cloud SDK 999.0.0\\nbq 9.9\\ngsutil 9.8\\n'\n");
-        dir.Write("sdk/bin/bq", "#!/bin/sh\nexit 1\n");
-        dir.Write("sdk/bin/gsutil", "#!/bin/sh\nexit 1\n");
+        var bin = FakeSdk(dir, "#!/bin/sh\nprintf 'Google Cloud SDK 999.0.0\\nbq 9.9\\ngsutil 9.8\\n'\n", "#!/bin/sh\nexit 1\n", "#!/bin/sh\nexit 1\n");
         dir.Write("sdk/lib/googlecloudsdk/core/config.json", config);
         dir.Write("sdk/platform/bq/VERSION", "2.1.18\n");
         if (gsutilVersion is not null)
         {
             dir.Write("sdk/platform/gsutil/VERSION", gsutilVersion);
-        }
-
-        foreach (var tool in new[] { "gcloud", "bq", "gsutil" })
-        {
-            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
 
         var found = new ToolProbe(v => v == "PATH" ? bin : null, TimeSpan.FromSeconds(2)).ProbeAll(new[] { "gcloud", "bq", "gsutil" }, CancellationToken.None);
