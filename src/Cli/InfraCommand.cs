@@ -31,9 +31,8 @@ internal sealed class InfraCommand
             var offline = parse.GetValue(common.Offline);
             var credentials = parse.GetValue(common.Credentials);
             var http = common.Http(parse);
-            Func<string, string?> environment = Environment.GetEnvironmentVariable;
             // The token round trip starts now, on another thread, while the profile loads.
-            var early = offline ? null : GcpEarlyCredential.Start(credentials, environment, http);
+            var early = offline ? null : GcpEarlyCredential.Start(credentials, Environment.GetEnvironmentVariable, http);
             var checks = new InfrastructureService(host).Run(new InfrastructureOptions
             {
                 Root = root,
@@ -41,7 +40,6 @@ internal sealed class InfraCommand
                 Kinds = parse.GetValue(check),
                 Offline = offline,
                 CredentialPath = credentials,
-                Environment = environment,
                 Http = http,
                 EarlyCredential = early,
                 ProbeWrite = parse.GetValue(probeWrite),

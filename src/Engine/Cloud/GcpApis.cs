@@ -49,9 +49,9 @@ public sealed class BigQueryApi
             {
                 var page = await pending.ConfigureAwait(false);
                 pending = null;
-                if (BqxAudit.Hosting.StartupTrace.Enabled)
+                if (StartupTrace.Enabled)
                 {
-                    BqxAudit.Hosting.StartupTrace.Mark($"cloud: {dataset} tables page {seen.Count + 1} read");
+                    StartupTrace.Mark($"cloud: {dataset} tables page {seen.Count + 1} read");
                 }
 
                 var token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;

@@ -42,58 +42,67 @@ public sealed class GcpSessionOptions
 /// </summary>
 public sealed class GcpEarlyCredential
 {
-    private readonly Task<(GcpCredentialResolver Resolver, CredentialLookup KeyFile, CloudDeadline Deadline, bool Owned)> started;
+    private readonly string? credentialPath;
+    private readonly Func<string, string?> environment;
+    private readonly GcpHttpOptions http;
+    private readonly Task<KeyFileRead> started;
     private int taken;
 
     private GcpEarlyCredential(string? credentialPath, Func<string, string?> environment, GcpHttpOptions http)
     {
-        CredentialPath = credentialPath;
-        Environment = environment;
-        Http = http;
+        this.credentialPath = credentialPath;
+        this.environment = environment;
+        this.http = http;
         started = Task.Run(() =>
         {
-            var deadline = http.DeadlineForSession(out var owned);
-            var resolver = new GcpCredentialResolver(environment, http, deadline);
-            try
-            {
-                var keyFile = resolver.LoadKeyFile(credentialPath);
-                StartupTrace.Mark("cloud: key file (early)");
-                keyFile.Credential?.StartWarmUp(new Uri(GcpApi.BigQuery.DefaultRootUrl).AbsoluteUri, deadline.Token);
-                return (resolver, keyFile, deadline, owned);
-            }
-            catch
-            {
-                if (owned)
-                {
-                    deadline.Dispose();
-                }
-
-                throw;
-            }
+            var read = KeyFileRead.Read(credentialPath, environment, http);
+            read.KeyFile.Credential?.StartWarmUp(new Uri(GcpApi.BigQuery.DefaultRootUrl).AbsoluteUri, read.Deadline.Token);
+            return read;
         });
         started.ObserveFaults();
     }
-
-    public string? CredentialPath { get; }
-
-    public Func<string, string?> Environment { get; }
-
-    public GcpHttpOptions Http { get; }
 
     /// <summary>Starts reading the key file (<paramref name="credentialPath"/> or GOOGLE_APPLICATION_CREDENTIALS) and, when there is one, its token request.</summary>
     public static GcpEarlyCredential Start(string? credentialPath, Func<string, string?> environment, GcpHttpOptions http) =>
         new(credentialPath, environment, http);
 
     /// <summary>What was read, for the first session created with the same inputs; null for any other (it reads its own).</summary>
-    internal (GcpCredentialResolver Resolver, CredentialLookup KeyFile, CloudDeadline Deadline, bool Owned)? TakeFor(GcpSessionOptions options)
+    internal KeyFileRead? TakeFor(GcpSessionOptions options)
     {
-        if (options.CredentialPath != CredentialPath || !ReferenceEquals(options.Environment, Environment) || !ReferenceEquals(options.Http, Http)
+        if (options.CredentialPath != credentialPath || !options.Environment.Equals(environment) || !ReferenceEquals(options.Http, http)
             || Interlocked.Exchange(ref taken, 1) != 0)
         {
             return null;
         }
 
         return started.GetAwaiter().GetResult(); // rethrows the key file's BqxException
+    }
+}
+
+/// <summary>A session's credential resolver, its key file (if any) and its cloud deadline (<paramref name="Owned"/>: the session disposes it).</summary>
+internal readonly record struct KeyFileRead(GcpCredentialResolver Resolver, CredentialLookup KeyFile, CloudDeadline Deadline, bool Owned)
+{
+    /// <summary>Reads the key file named by <paramref name="credentialPath"/> or the environment; an unusable <c>--credentials</c> file is a <see cref="BqxException"/>.</summary>
+    public static KeyFileRead Read(string? credentialPath, Func<string, string?> environment, GcpHttpOptions http)
+    {
+        var deadline = http.DeadlineForSession(out var owned);
+        try
+        {
+            var resolver = new GcpCredentialResolver(environment, http, deadline);
+            StartupTrace.Mark("cloud: resolver");
+            var keyFile = resolver.LoadKeyFile(credentialPath);
+            StartupTrace.Mark("cloud: key file");
+            return new KeyFileRead(resolver, keyFile, deadline, owned);
+        }
+        catch
+        {
+            if (owned)
+            {
+                deadline.Dispose();
+            }
+
+            throw;
+        }
     }
 }
 
@@ -223,25 +232,16 @@ public sealed class GcpSession : IDisposable
     public static GcpSession Create(GcpSessionOptions options)
     {
         var endpoints = GcpEndpoints.Resolve(options.Endpoints, options.Environment, options.ProfileSource);
-        if (options.Early?.TakeFor(options) is { } early)
-        {
-            return new GcpSession(endpoints, early.Resolver, early.KeyFile, options.Http, options.Host, early.Deadline) { ownsDeadline = early.Owned };
-        }
-
-        var deadline = options.Http.DeadlineForSession(out var owned);
+        var read = options.Early?.TakeFor(options) ?? KeyFileRead.Read(options.CredentialPath, options.Environment, options.Http);
         try
         {
-            var resolver = new GcpCredentialResolver(options.Environment, options.Http, deadline);
-            StartupTrace.Mark("cloud: resolver");
-            var keyFile = resolver.LoadKeyFile(options.CredentialPath);
-            StartupTrace.Mark("cloud: key file");
-            return new GcpSession(endpoints, resolver, keyFile, options.Http, options.Host, deadline) { ownsDeadline = owned };
+            return new GcpSession(endpoints, read.Resolver, read.KeyFile, options.Http, options.Host, read.Deadline) { ownsDeadline = read.Owned };
         }
         catch
         {
-            if (owned)
+            if (read.Owned)
             {
-                deadline.Dispose();
+                read.Deadline.Dispose();
             }
 
             throw;
@@ -345,9 +345,9 @@ public sealed class GcpSession : IDisposable
                 {
                     message.Options.TryGetValue(GcpRetryHandler.Attempts, out attempts);
                     status = (int)response.StatusCode;
-                    if (BqxAudit.Hosting.StartupTrace.Enabled)
+                    if (StartupTrace.Enabled)
                     {
-                        BqxAudit.Hosting.StartupTrace.Mark($"cloud: {method.Id} {status} headers");
+                        StartupTrace.Mark($"cloud: {method.Id} {status} headers");
                     }
 
                     var bytes = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
